@@ -1,0 +1,569 @@
+/**
+ * The Toolwright tool runtime: the contract generated tool code imports, the scheduler
+ * that runs a node (waiting on incoming edges, retry, timeout, onError, tracing) and a
+ * standalone ToolContext implementation. This file is vendored verbatim into every
+ * generated package as `src/runtime.ts`, so it imports nothing but `openai`, and the
+ * server runs tools through this very code.
+ */
+import OpenAI from "openai";
+
+export type JsonValue = string | number | boolean | null | readonly JsonValue[] | { readonly [key: string]: JsonValue };
+
+export interface RetryPolicy {
+  readonly maxAttempts: number;
+  readonly backoff: "fixed" | "linear" | "exponential";
+  readonly initialDelayMs: number;
+  readonly maxDelayMs?: number;
+}
+
+export interface NodeSpec {
+  readonly id: string;
+  readonly kind: string;
+  readonly retry?: RetryPolicy;
+  readonly timeoutMs?: number;
+  readonly onError?: "fail" | "continue";
+}
+
+/** What a node's promise resolves to: it ran (with the port it took) or it was skipped. */
+export type Outcome<T> = { readonly ran: true; readonly value: T; readonly port: string } | { readonly ran: false };
+
+/** An incoming edge: the source node's outcome and the source port the edge leaves from. */
+export type Incoming = readonly [Promise<Outcome<unknown>>, string];
+
+export type SpanStatus = "succeeded" | "failed" | "skipped";
+
+export interface Span {
+  readonly nodeId: string;
+  readonly kind: string;
+  readonly status: SpanStatus;
+  readonly startedAt: number;
+  readonly durationMs: number;
+  readonly attempts: number;
+  readonly input?: unknown;
+  readonly output?: unknown;
+  readonly error?: { readonly code: string; readonly message: string };
+  readonly usage?: LlmUsage;
+}
+
+export interface HttpRequest {
+  readonly method: string;
+  readonly url: string;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly query?: Readonly<Record<string, string>>;
+  readonly body?: unknown;
+  readonly auth?: { readonly type: "bearer" | "header" | "basic"; readonly secret: string; readonly header?: string; readonly username?: string };
+  readonly responseType: "json" | "text";
+}
+
+export interface HttpResponse {
+  readonly status: number;
+  readonly headers: Record<string, string>;
+  readonly body: unknown;
+}
+
+export interface LlmUsage {
+  readonly promptTokens: number;
+  readonly completionTokens: number;
+  readonly totalTokens: number;
+}
+
+export interface LlmRequest {
+  readonly model: string;
+  readonly system?: string;
+  readonly prompt: string;
+  readonly temperature?: number;
+  readonly maxTokens?: number;
+  readonly output: { readonly type: "text" } | { readonly type: "json"; readonly name: string; readonly schema: JsonValue };
+}
+
+export interface LlmResponse {
+  readonly text: string;
+  readonly data: unknown;
+  readonly usage: LlmUsage;
+}
+
+export interface CallToolRequest {
+  readonly tool: string;
+  readonly version?: number;
+  readonly input: unknown;
+}
+
+/** What generated code may do to the outside world. Everything else is pure. */
+export interface ToolContext {
+  /** Aborted when the caller goes away or the run's deadline passes. */
+  readonly signal: AbortSignal;
+  http(request: HttpRequest, signal: AbortSignal): Promise<HttpResponse>;
+  llm(request: LlmRequest, signal: AbortSignal): Promise<LlmResponse>;
+  callTool(request: CallToolRequest, signal: AbortSignal): Promise<unknown>;
+  /** Receives one span per node. */
+  onSpan?(span: Span): void;
+}
+
+/** An error raised while running a node; always names the node. */
+export class ToolError extends Error {
+  override readonly name = "ToolError";
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly nodeId?: string,
+    readonly retryable = false,
+    readonly details?: unknown,
+  ) {
+    super(nodeId === undefined ? message : `node "${nodeId}": ${message}`);
+  }
+}
+
+/** The scope a node body runs in: its attempt's signal, and where it records its input. */
+export interface NodeScope {
+  readonly signal: AbortSignal;
+  record<I>(input: I): I;
+}
+
+export function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) {
+      reject(abortError(signal));
+      return;
+    }
+    const timer = setTimeout(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(abortError(signal));
+    };
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+function abortError(signal: AbortSignal): ToolError {
+  const reason: unknown = signal.reason;
+  if (reason instanceof ToolError) return reason;
+  return new ToolError("CANCELLED", reason instanceof Error ? reason.message : "the run was cancelled");
+}
+
+export function backoffDelay(policy: RetryPolicy, failedAttempt: number): number {
+  const base = policy.initialDelayMs;
+  const raw = policy.backoff === "fixed" ? base : policy.backoff === "linear" ? base * failedAttempt : base * 2 ** (failedAttempt - 1);
+  return policy.maxDelayMs === undefined ? raw : Math.min(raw, policy.maxDelayMs);
+}
+
+function toToolError(error: unknown, nodeId: string): ToolError {
+  if (error instanceof ToolError) {
+    return error.nodeId === undefined ? new ToolError(error.code, error.message, nodeId, error.retryable, error.details) : error;
+  }
+  if (isZodLikeError(error)) return new ToolError("SCHEMA_MISMATCH", `value does not match the declared schema: ${error.message}`, nodeId);
+  const message = error instanceof Error ? error.message : String(error);
+  return new ToolError("NODE_FAILED", message, nodeId);
+}
+
+function isZodLikeError(error: unknown): error is Error {
+  return error instanceof Error && error.name === "ZodError";
+}
+
+function errorSummary(error: ToolError): { code: string; message: string } {
+  return { code: error.code, message: error.message };
+}
+
+/** Runs `attempt` once per try with the node's timeout, retrying retryable failures per policy. */
+async function withRetry<T>(ctx: ToolContext, spec: NodeSpec, attempt: (signal: AbortSignal) => Promise<T>): Promise<{ value: T; attempts: number }> {
+  const maxAttempts = spec.retry?.maxAttempts ?? 1;
+  for (let attemptNo = 1; ; attemptNo++) {
+    const controller = new AbortController();
+    const onRunAbort = (): void => {
+      controller.abort(ctx.signal.reason);
+    };
+    if (ctx.signal.aborted) onRunAbort();
+    ctx.signal.addEventListener("abort", onRunAbort, { once: true });
+    const timer =
+      spec.timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            controller.abort(new ToolError("TIMEOUT", `timed out after ${String(spec.timeoutMs)} ms`, spec.id, true));
+          }, spec.timeoutMs);
+    try {
+      const value = await raceAbort(attempt(controller.signal), controller.signal);
+      return { value, attempts: attemptNo };
+    } catch (error) {
+      const failure = toToolError(error, spec.id);
+      if (ctx.signal.aborted || !failure.retryable || attemptNo >= maxAttempts || spec.retry === undefined) {
+        throw new AttemptsError(failure, attemptNo);
+      }
+      await sleep(backoffDelay(spec.retry, attemptNo), ctx.signal);
+    } finally {
+      if (timer !== undefined) clearTimeout(timer);
+      ctx.signal.removeEventListener("abort", onRunAbort);
+    }
+  }
+}
+
+class AttemptsError extends Error {
+  constructor(
+    readonly failure: ToolError,
+    readonly attempts: number,
+  ) {
+    super(failure.message);
+  }
+}
+
+/** Settles with `work`, or rejects as soon as `signal` aborts (so a timeout is never outlived). */
+function raceAbort<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => {
+      reject(abortError(signal));
+    };
+    if (signal.aborted) {
+      onAbort();
+      return;
+    }
+    signal.addEventListener("abort", onAbort, { once: true });
+    work.then(
+      (value) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });
+}
+
+/**
+ * Runs one node: waits until every incoming edge is taken or ruled out, skips the node
+ * when none was taken, else runs `body` under the node's retry, timeout and onError
+ * policy, and reports a span. `port` names the port the result leaves from.
+ */
+export async function step<T>(
+  ctx: ToolContext,
+  spec: NodeSpec,
+  incoming: readonly Incoming[],
+  body: (scope: NodeScope) => Promise<T>,
+  options: { readonly port?: (value: T) => string; readonly fallback?: () => T } = {},
+): Promise<Outcome<T>> {
+  if (incoming.length > 0) {
+    const sources = await Promise.all(incoming.map(([source]) => source));
+    const taken = sources.some((outcome, i) => outcome.ran && outcome.port === incoming[i]?.[1]);
+    if (!taken) {
+      ctx.onSpan?.({ nodeId: spec.id, kind: spec.kind, status: "skipped", startedAt: Date.now(), durationMs: 0, attempts: 0 });
+      return { ran: false };
+    }
+  }
+  const startedAt = Date.now();
+  const started = performance.now();
+  let recorded: unknown;
+  let usage: LlmUsage | undefined;
+  try {
+    const { value, attempts } = await withRetry(ctx, spec, (signal) =>
+      body({
+        signal,
+        record: <I>(input: I): I => {
+          recorded = input;
+          return input;
+        },
+      }),
+    );
+    usage = usageOf(value);
+    ctx.onSpan?.({ nodeId: spec.id, kind: spec.kind, status: "succeeded", startedAt, durationMs: performance.now() - started, attempts, input: recorded, output: value, ...(usage ? { usage } : {}) });
+    return { ran: true, value, port: options.port ? options.port(value) : "out" };
+  } catch (error) {
+    const { failure, attempts } = error instanceof AttemptsError ? error : { failure: toToolError(error, spec.id), attempts: 1 };
+    const span = { nodeId: spec.id, kind: spec.kind, startedAt, durationMs: performance.now() - started, attempts, input: recorded, error: errorSummary(failure) };
+    if (options.fallback !== undefined && !ctx.signal.aborted) {
+      const value = options.fallback();
+      ctx.onSpan?.({ ...span, status: "succeeded", output: value });
+      return { ran: true, value, port: options.port ? options.port(value) : "out" };
+    }
+    ctx.onSpan?.({ ...span, status: "failed" });
+    throw failure;
+  }
+}
+
+function usageOf(value: unknown): LlmUsage | undefined {
+  if (typeof value !== "object" || value === null || !("usage" in value)) return undefined;
+  const usage = value.usage;
+  if (typeof usage !== "object" || usage === null || !("totalTokens" in usage)) return undefined;
+  return usage as LlmUsage;
+}
+
+/** The value of a node the compiler proved has run; anything else is a Toolwright bug. */
+export function ranValue<T>(outcome: Outcome<T>, nodeId: string): T {
+  if (!outcome.ran) throw new ToolError("INTERNAL", `the compiler proved "${nodeId}" ran before this point, but it did not`, nodeId);
+  return outcome.value;
+}
+
+/** For `merge`: no candidate ran, which the compiler proved cannot happen. */
+export function noCandidate(nodeId: string, field: string): never {
+  throw new ToolError("INTERNAL", `no candidate for field "${field}" ran`, nodeId);
+}
+
+/** A child context for one run, so the first failure can cancel the nodes still running. */
+export function runScope(outer: ToolContext): { ctx: ToolContext; cancel: (reason: ToolError) => void } {
+  const controller = new AbortController();
+  const onOuterAbort = (): void => {
+    controller.abort(outer.signal.reason);
+  };
+  if (outer.signal.aborted) onOuterAbort();
+  else outer.signal.addEventListener("abort", onOuterAbort, { once: true });
+  return {
+    ctx: { ...outer, signal: controller.signal },
+    cancel: (reason) => {
+      outer.signal.removeEventListener("abort", onOuterAbort);
+      controller.abort(reason);
+    },
+  };
+}
+
+/**
+ * Waits for every node (failing fast on the first failure, which cancels the rest) and
+ * returns the value of the output node that ran.
+ */
+export async function finish<O>(all: readonly Promise<Outcome<unknown>>[], outputs: readonly Promise<Outcome<O>>[], cancel: (reason: ToolError) => void): Promise<O> {
+  try {
+    await Promise.all(all);
+  } catch (error) {
+    cancel(toToolError(error, "run"));
+    throw error;
+  }
+  for (const output of outputs) {
+    const outcome = await output;
+    if (outcome.ran) return outcome.value;
+  }
+  throw new ToolError("NO_OUTPUT", "the run ended without reaching an output node");
+}
+
+// ---- values ---------------------------------------------------------------------------
+
+/** How a value reads inside a template string: strings as they are, other values as JSON, missing as "". */
+export function text(value: unknown): string {
+  if (typeof value === "string") return value;
+  if (value === undefined) return "";
+  return JSON.stringify(value);
+}
+
+export function at<T>(items: readonly T[], index: number): T | undefined {
+  return items[index];
+}
+
+export function equals(left: unknown, right: unknown): boolean {
+  if (left === right) return true;
+  if (typeof left !== "object" || typeof right !== "object" || left === null || right === null) return false;
+  if (Array.isArray(left) !== Array.isArray(right)) return false;
+  const leftEntries = Object.entries(left);
+  const rightRecord = new Map(Object.entries(right));
+  return leftEntries.length === rightRecord.size && leftEntries.every(([key, value]) => rightRecord.has(key) && equals(value, rightRecord.get(key)));
+}
+
+export function contains(container: string | readonly unknown[], item: unknown): boolean {
+  if (typeof container === "string") return typeof item === "string" && container.includes(item);
+  return container.some((element) => equals(element, item));
+}
+
+export function isIn(item: unknown, list: string | readonly unknown[]): boolean {
+  return contains(list, item);
+}
+
+export function isEmpty(value: unknown): boolean {
+  if (value === undefined || value === null || value === "") return true;
+  if (Array.isArray(value)) return value.length === 0;
+  if (typeof value === "object") return Object.keys(value).length === 0;
+  return false;
+}
+
+export function matches(value: string, pattern: RegExp): boolean {
+  return pattern.test(value);
+}
+
+/** The port a switch takes: the matching case, else `default`. */
+export function switchPort(value: string | number, cases: readonly (string | number)[]): string {
+  return cases.some((c) => c === value) ? String(value) : "default";
+}
+
+/** Maps `items` through `work` with at most `concurrency` in flight, keeping order. */
+export async function mapConcurrent<T, R>(items: readonly T[], concurrency: number, signal: AbortSignal, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      if (signal.aborted) throw abortError(signal);
+      const index = next++;
+      results[index] = await work(items[index] as T, index);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, worker));
+  return results;
+}
+
+// ---- the tool module contract ---------------------------------------------------------
+
+/** The shape a schema library must offer to validate input and output (zod does). */
+export interface Validator<T> {
+  safeParse(value: unknown): { success: true; data: T } | { success: false; error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] } };
+}
+
+export interface ToolModule<I, O> {
+  readonly name: string;
+  readonly description: string;
+  readonly hash: string;
+  readonly inputSchema: Validator<I>;
+  readonly outputSchema: Validator<O>;
+  readonly inputJsonSchema: JsonValue;
+  readonly outputJsonSchema: JsonValue;
+  run(input: I, ctx: ToolContext): Promise<O>;
+}
+
+export function describeIssues(issues: readonly { path: readonly PropertyKey[]; message: string }[]): string {
+  return issues.map((issue) => `${issue.path.length > 0 ? issue.path.map(String).join(".") : "(root)"}: ${issue.message}`).join("; ");
+}
+
+/** Validates input, runs the tool, validates its output. */
+export async function invoke<I, O>(tool: ToolModule<I, O>, input: unknown, ctx: ToolContext): Promise<O> {
+  const parsedInput = tool.inputSchema.safeParse(input);
+  if (!parsedInput.success) {
+    throw new ToolError("INVALID_INPUT", `invalid input for ${tool.name}: ${describeIssues(parsedInput.error.issues)}`, undefined, false, parsedInput.error.issues);
+  }
+  const output = await tool.run(parsedInput.data, ctx);
+  const parsedOutput = tool.outputSchema.safeParse(output);
+  if (!parsedOutput.success) {
+    throw new ToolError("INVALID_OUTPUT", `output of ${tool.name} does not match its schema: ${describeIssues(parsedOutput.error.issues)}`);
+  }
+  return parsedOutput.data;
+}
+
+// ---- standalone context ---------------------------------------------------------------
+
+export interface ContextOptions {
+  readonly signal?: AbortSignal;
+  /** Secret lookup by name; defaults to environment variables. */
+  readonly secret?: (name: string) => string | undefined;
+  readonly openai?: { readonly apiKey?: string; readonly baseURL?: string };
+  /** Called before every outgoing HTTP request (e.g. an SSRF guard); throw to refuse. */
+  readonly checkUrl?: (url: URL) => Promise<void>;
+  readonly callTool?: (request: CallToolRequest, signal: AbortSignal) => Promise<unknown>;
+  readonly onSpan?: (span: Span) => void;
+  readonly fetch?: typeof fetch;
+}
+
+export function createContext(options: ContextOptions = {}): ToolContext {
+  const secret = options.secret ?? ((name: string): string | undefined => process.env[name]);
+  const fetchImpl = options.fetch ?? fetch;
+  let client: OpenAI | undefined;
+  const openai = (): OpenAI => {
+    client ??= new OpenAI({
+      apiKey: options.openai?.apiKey ?? process.env.OPENAI_API_KEY ?? "",
+      baseURL: options.openai?.baseURL ?? process.env.OPENAI_BASE_URL,
+      maxRetries: 0,
+    });
+    return client;
+  };
+  return {
+    signal: options.signal ?? new AbortController().signal,
+    http: (request, signal) => httpRequest(request, signal, secret, fetchImpl, options.checkUrl),
+    llm: (request, signal) => llmRequest(openai(), request, signal),
+    callTool: (request, signal) => {
+      if (options.callTool === undefined) return Promise.reject(new ToolError("NO_TOOL_RESOLVER", `cannot call tool "${request.tool}": no tool resolver is configured`));
+      return options.callTool(request, signal);
+    },
+    ...(options.onSpan ? { onSpan: options.onSpan } : {}),
+  };
+}
+
+function requireSecret(secret: (name: string) => string | undefined, name: string): string {
+  const value = secret(name);
+  if (value === undefined || value === "") throw new ToolError("MISSING_SECRET", `secret "${name}" is not set`);
+  return value;
+}
+
+async function httpRequest(
+  request: HttpRequest,
+  signal: AbortSignal,
+  secret: (name: string) => string | undefined,
+  fetchImpl: typeof fetch,
+  checkUrl: ((url: URL) => Promise<void>) | undefined,
+): Promise<HttpResponse> {
+  let url: URL;
+  try {
+    url = new URL(request.url);
+  } catch {
+    throw new ToolError("INVALID_URL", `"${request.url}" is not a valid URL`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") throw new ToolError("INVALID_URL", `only http and https URLs are allowed, not ${url.protocol}`);
+  for (const [key, value] of Object.entries(request.query ?? {})) url.searchParams.append(key, value);
+  if (checkUrl) await checkUrl(url);
+  const headers = new Headers(request.headers);
+  if (request.auth) {
+    const value = requireSecret(secret, request.auth.secret);
+    if (request.auth.type === "bearer") headers.set("authorization", `Bearer ${value}`);
+    else if (request.auth.type === "basic") headers.set("authorization", `Basic ${Buffer.from(`${request.auth.username ?? ""}:${value}`).toString("base64")}`);
+    else headers.set(request.auth.header ?? "x-api-key", value);
+  }
+  let body: string | undefined;
+  if (request.body !== undefined && request.method !== "GET" && request.method !== "HEAD") {
+    body = typeof request.body === "string" ? request.body : JSON.stringify(request.body);
+    if (!headers.has("content-type")) headers.set("content-type", typeof request.body === "string" ? "text/plain" : "application/json");
+  }
+  let response: Response;
+  try {
+    response = await fetchImpl(url, { method: request.method, headers, body, signal, redirect: "manual" });
+  } catch (error) {
+    if (signal.aborted) throw abortError(signal);
+    throw new ToolError("HTTP_UNREACHABLE", `${request.method} ${url.origin}${url.pathname} failed: ${error instanceof Error ? error.message : String(error)}`, undefined, true);
+  }
+  const raw = await response.text();
+  if (!response.ok) {
+    const retryable = response.status === 429 || response.status >= 500;
+    throw new ToolError("HTTP_STATUS", `${request.method} ${url.origin}${url.pathname} answered ${String(response.status)}: ${raw.slice(0, 500)}`, undefined, retryable);
+  }
+  const responseHeaders: Record<string, string> = {};
+  response.headers.forEach((value, key) => {
+    responseHeaders[key] = value;
+  });
+  if (request.responseType === "text") return { status: response.status, headers: responseHeaders, body: raw };
+  try {
+    return { status: response.status, headers: responseHeaders, body: raw === "" ? null : (JSON.parse(raw) as unknown) };
+  } catch {
+    throw new ToolError("HTTP_NOT_JSON", `${request.method} ${url.origin}${url.pathname} did not answer JSON: ${raw.slice(0, 200)}`);
+  }
+}
+
+async function llmRequest(client: OpenAI, request: LlmRequest, signal: AbortSignal): Promise<LlmResponse> {
+  const messages: OpenAI.Chat.ChatCompletionMessageParam[] = [];
+  if (request.system !== undefined) messages.push({ role: "system", content: request.system });
+  messages.push({ role: "user", content: request.prompt });
+  let completion: OpenAI.Chat.ChatCompletion;
+  try {
+    completion = await client.chat.completions.create(
+      {
+        model: request.model,
+        messages,
+        ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
+        ...(request.maxTokens === undefined ? {} : { max_tokens: request.maxTokens }),
+        ...(request.output.type === "json"
+          ? { response_format: { type: "json_schema", json_schema: { name: request.output.name, strict: true, schema: request.output.schema as Record<string, unknown> } } }
+          : {}),
+      },
+      { signal },
+    );
+  } catch (error) {
+    if (signal.aborted) throw abortError(signal);
+    if (error instanceof OpenAI.APIError) {
+      const status = error.status ?? 0;
+      throw new ToolError("LLM_STATUS", `the model server answered ${String(status)}: ${error.message}`, undefined, status === 429 || status >= 500 || status === 0);
+    }
+    throw new ToolError("LLM_UNREACHABLE", error instanceof Error ? error.message : String(error), undefined, true);
+  }
+  const content = completion.choices[0]?.message.content ?? "";
+  const usage: LlmUsage = {
+    promptTokens: completion.usage?.prompt_tokens ?? 0,
+    completionTokens: completion.usage?.completion_tokens ?? 0,
+    totalTokens: completion.usage?.total_tokens ?? 0,
+  };
+  if (request.output.type === "text") return { text: content, data: undefined, usage };
+  try {
+    return { text: content, data: JSON.parse(content) as unknown, usage };
+  } catch {
+    throw new ToolError("LLM_NOT_JSON", `the model did not answer JSON: ${content.slice(0, 200)}`, undefined, true);
+  }
+}
