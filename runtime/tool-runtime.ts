@@ -241,7 +241,7 @@ export async function step<T>(
   spec: NodeSpec,
   incoming: readonly Incoming[],
   body: (scope: NodeScope) => Promise<T>,
-  options: { readonly port?: (value: T) => string; readonly fallback?: () => T } = {},
+  options: { readonly port?: (value: NoInfer<T>) => string; readonly fallback?: () => NoInfer<T> } = {},
 ): Promise<Outcome<T>> {
   if (incoming.length > 0) {
     const sources = await Promise.all(incoming.map(([source]) => source));
@@ -351,8 +351,8 @@ export function equals(left: unknown, right: unknown): boolean {
   if (left === right) return true;
   if (typeof left !== "object" || typeof right !== "object" || left === null || right === null) return false;
   if (Array.isArray(left) !== Array.isArray(right)) return false;
-  const leftEntries = Object.entries(left);
-  const rightRecord = new Map(Object.entries(right));
+  const leftEntries = Object.entries(left as Readonly<Record<string, unknown>>);
+  const rightRecord = new Map(Object.entries(right as Readonly<Record<string, unknown>>));
   return leftEntries.length === rightRecord.size && leftEntries.every(([key, value]) => rightRecord.has(key) && equals(value, rightRecord.get(key)));
 }
 
@@ -406,7 +406,6 @@ export interface Validator<T> {
 export interface ToolModule<I, O> {
   readonly name: string;
   readonly description: string;
-  readonly hash: string;
   readonly inputSchema: Validator<I>;
   readonly outputSchema: Validator<O>;
   readonly inputJsonSchema: JsonValue;
@@ -549,7 +548,7 @@ async function llmRequest(client: OpenAI, request: LlmRequest, signal: AbortSign
   } catch (error) {
     if (signal.aborted) throw abortError(signal);
     if (error instanceof OpenAI.APIError) {
-      const status = error.status ?? 0;
+      const status = (error as { readonly status?: number }).status ?? 0;
       throw new ToolError("LLM_STATUS", `the model server answered ${String(status)}: ${error.message}`, undefined, status === 429 || status >= 500 || status === 0);
     }
     throw new ToolError("LLM_UNREACHABLE", error instanceof Error ? error.message : String(error), undefined, true);

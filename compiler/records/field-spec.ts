@@ -12,6 +12,8 @@ interface FieldCommon {
   readonly help?: string;
   readonly required?: boolean;
   readonly default?: unknown;
+  /** Values inside may reference {{item}} and {{index}}: the elements of the array this sibling field references. */
+  readonly item_scope?: string;
 }
 
 export type FieldSpec = FieldCommon &
@@ -22,8 +24,8 @@ export type FieldSpec = FieldCommon &
     | { readonly type: "enum"; readonly values: readonly string[] }
     /** A string that may contain {{references}}; the result is always a string. */
     | { readonly type: "template"; readonly multiline?: boolean }
-    /** Exactly one {{reference}}; `expects` constrains the referenced type. */
-    | { readonly type: "reference"; readonly expects?: "array" | ScalarExpectation }
+    /** Exactly one {{reference}}; `expects` constrains the referenced type; a `candidate` (merge) need only be upstream, not guaranteed to run. */
+    | { readonly type: "reference"; readonly expects?: "array" | ScalarExpectation; readonly candidate?: boolean }
     /** Any value: JSON literal (nesting), template or exact reference. */
     | { readonly type: "value"; readonly expects?: ScalarExpectation }
     /** A string or number literal (switch cases). */
@@ -42,6 +44,7 @@ const common = {
   help: z.string().optional(),
   required: z.boolean().optional(),
   default: z.unknown().optional(),
+  item_scope: z.string().optional(),
 };
 
 export const fieldSpecSchema: z.ZodType<FieldSpec> = z.lazy(() =>
@@ -51,7 +54,7 @@ export const fieldSpecSchema: z.ZodType<FieldSpec> = z.lazy(() =>
     z.strictObject({ ...common, type: z.literal("boolean") }),
     z.strictObject({ ...common, type: z.literal("enum"), values: z.array(z.string()).min(1) }),
     z.strictObject({ ...common, type: z.literal("template"), multiline: z.boolean().optional() }),
-    z.strictObject({ ...common, type: z.literal("reference"), expects: z.enum(["array", "string", "number", "integer", "boolean", "any"]).optional() }),
+    z.strictObject({ ...common, type: z.literal("reference"), expects: z.enum(["array", "string", "number", "integer", "boolean", "any"]).optional(), candidate: z.boolean().optional() }),
     z.strictObject({ ...common, type: z.literal("value"), expects: z.enum(["string", "number", "integer", "boolean", "any"]).optional() }),
     z.strictObject({ ...common, type: z.enum(["scalar", "type_schema", "object_schema", "tool_name"]) }),
     z.strictObject({ ...common, type: z.literal("list"), of: fieldSpecSchema, minItems: z.number().int().optional() }),

@@ -3,6 +3,8 @@ import { isRequired, type TypeSchema, type ValueType } from "./type-schema";
 /** Whether every value of `source` is a value of `target` (structural, JSON Schema semantics). */
 export function isSchemaAssignable(source: TypeSchema, target: TypeSchema): boolean {
   switch (target.type) {
+    case "unknown":
+      return true;
     case "string":
       if (source.type !== "string") return false;
       if (!target.enum) return true;
@@ -29,8 +31,6 @@ export function isSchemaAssignable(source: TypeSchema, target: TypeSchema): bool
 
 export function isAssignable(source: ValueType, target: ValueType): boolean {
   if (source.optional && !target.optional) return false;
-  if (target.kind === "unknown") return true;
-  if (source.kind === "unknown") return false;
   return isSchemaAssignable(source.schema, target.schema);
 }
 

@@ -11,12 +11,14 @@ export function describeSchema(schema: TypeSchema): string {
       const keys = Object.keys(schema.properties);
       return keys.length === 0 ? "{}" : `{ ${keys.join(", ")} }`;
     }
+    case "unknown":
+      return "unknown JSON";
     default:
       return schema.type;
   }
 }
 
 export function describeType(type: ValueType): string {
-  const base = type.kind === "unknown" ? "unknown JSON" : describeSchema(type.schema);
+  const base = describeSchema(type.schema);
   return type.optional ? `${base} (may be missing)` : base;
 }

@@ -11,8 +11,8 @@ export type PathLookup =
 export function lookupPath(type: ValueType, path: readonly string[]): PathLookup {
   let current = type;
   for (const [at, segment] of path.entries()) {
-    if (current.kind === "unknown") return { ok: false, reason: "untyped", at };
     const schema = current.schema;
+    if (schema.type === "unknown") return { ok: false, reason: "untyped", at };
     if (schema.type === "object") {
       const prop = schema.properties[segment];
       if (prop === undefined) return { ok: false, reason: "missing-property", at };

@@ -11,7 +11,9 @@ export type TypeSchema =
   | { readonly type: "boolean"; readonly description?: string }
   | { readonly type: "null"; readonly description?: string }
   | { readonly type: "array"; readonly items: TypeSchema; readonly description?: string }
-  | ObjectTypeSchema;
+  | ObjectTypeSchema
+  /** Any JSON value of no declared shape (JSON Schema `{}`); inferred, never written in graphs. */
+  | { readonly type: "unknown"; readonly description?: string };
 
 export interface ObjectTypeSchema {
   readonly type: "object";
@@ -40,18 +42,16 @@ export const objectTypeSchemaSchema: z.ZodType<ObjectTypeSchema> = z.lazy(() =>
   }),
 );
 
-/**
- * What the type checker works with: a schema, or `unknown` (JSON of no declared shape),
- * and whether the value may be absent.
- */
-export type ValueType =
-  | { readonly kind: "schema"; readonly schema: TypeSchema; readonly optional: boolean }
-  | { readonly kind: "unknown"; readonly optional: boolean };
+/** What the type checker works with: a schema, and whether the value may be absent. */
+export interface ValueType {
+  readonly schema: TypeSchema;
+  readonly optional: boolean;
+}
 
-export const unknownType: ValueType = { kind: "unknown", optional: false };
+export const unknownSchema: TypeSchema = { type: "unknown" };
 
 export function schemaType(schema: TypeSchema, optional = false): ValueType {
-  return { kind: "schema", schema, optional };
+  return { schema, optional };
 }
 
 export function isRequired(schema: ObjectTypeSchema, key: string): boolean {
