@@ -139,7 +139,7 @@ export function sleep(ms: number, signal: AbortSignal): Promise<void> {
 
 function abortError(signal: AbortSignal): ToolError {
   const reason: unknown = signal.reason;
-  if (reason instanceof ToolError) return reason;
+  if (isToolError(reason)) return reason;
   return new ToolError("CANCELLED", reason instanceof Error ? reason.message : "the run was cancelled");
 }
 
@@ -149,8 +149,16 @@ export function backoffDelay(policy: RetryPolicy, failedAttempt: number): number
   return policy.maxDelayMs === undefined ? raw : Math.min(raw, policy.maxDelayMs);
 }
 
+/**
+ * Whether `error` is a ToolError, also one thrown by another copy of this file (the
+ * server's context and a loaded tool's vendored runtime are separate copies).
+ */
+export function isToolError(error: unknown): error is ToolError {
+  return error instanceof ToolError || (error instanceof Error && error.name === "ToolError" && typeof (error as { code?: unknown }).code === "string");
+}
+
 function toToolError(error: unknown, nodeId: string): ToolError {
-  if (error instanceof ToolError) {
+  if (isToolError(error)) {
     return error.nodeId === undefined ? new ToolError(error.code, error.message, nodeId, error.retryable, error.details) : error;
   }
   if (isZodLikeError(error)) return new ToolError("SCHEMA_MISMATCH", `value does not match the declared schema: ${error.message}`, nodeId);

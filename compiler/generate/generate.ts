@@ -116,7 +116,7 @@ function testSource(tests: readonly ToolTest[]): string {
     const check =
       t.expectOutput !== undefined
         ? `  assert.deepEqual(await ${call}, ${jsonLiteral(t.expectOutput)});`
-        : `  await assert.rejects(${call}${t.expectError?.nodeId === undefined ? "" : `, (error: unknown) => error instanceof ToolError && error.nodeId === ${stringLiteral(t.expectError.nodeId)}`});`;
+        : `  await assert.rejects(${call}${t.expectError?.nodeId === undefined ? "" : `, (error: unknown) => isToolError(error) && error.nodeId === ${stringLiteral(t.expectError.nodeId)}`});`;
     return [`void test(${stringLiteral(t.name)}, async () => {`, check, "});"].join("\n");
   });
   return [
@@ -124,7 +124,7 @@ function testSource(tests: readonly ToolTest[]): string {
     'import { test } from "node:test";',
     'import assert from "node:assert/strict";',
     'import tool from "../src/index.js";',
-    `import { createContext, invoke${tests.some((t) => t.expectError?.nodeId !== undefined) ? ", ToolError" : ""} } from "../src/runtime.js";`,
+    `import { createContext, invoke${tests.some((t) => t.expectError?.nodeId !== undefined) ? ", isToolError" : ""} } from "../src/runtime.js";`,
     "",
     'void test("rejects input that does not match the schema", async () => {',
     "  await assert.rejects(invoke(tool, 42, createContext()), /invalid input/);",
