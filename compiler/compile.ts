@@ -2,7 +2,6 @@ import { createHash } from "node:crypto";
 import type { CompileOptions, CompileResult, GeneratedFiles, ToolSignature } from "./api";
 import { diagnostic, hasErrors, type Diagnostic } from "./diagnostics/catalog";
 import { generate } from "./generate/generate";
-import { analyze } from "./infer/analyze";
 import { lower } from "./lower/lower";
 import { parseGraph } from "./parse/parse-graph";
 import { loadRecords } from "./records/load-records";

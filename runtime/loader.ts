@@ -9,7 +9,7 @@ export type LoadedTool = ToolModule<unknown, unknown>;
 const require = createRequire(import.meta.url);
 /** Bare imports of generated code, resolved to this installation's packages. */
 const EXTERNALS = ["zod", "openai"] as const;
-const externalUrls = new Map(EXTERNALS.map((name) => [name, pathToFileURL(require.resolve(name)).href]));
+const externalUrls = new Map<string, string>(EXTERNALS.map((name) => [name, pathToFileURL(require.resolve(name)).href]));
 
 /** Serves the generated package's files to esbuild from memory. */
 function virtualFiles(files: Readonly<Record<string, string>>): Plugin {

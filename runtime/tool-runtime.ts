@@ -546,7 +546,7 @@ async function llmRequest(client: OpenAI, request: LlmRequest, signal: AbortSign
         model: request.model,
         messages,
         ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
-        ...(request.maxTokens === undefined ? {} : { max_tokens: request.maxTokens }),
+        ...(request.maxTokens === undefined ? {} : { max_completion_tokens: request.maxTokens }),
         ...(request.output.type === "json"
           ? { response_format: { type: "json_schema", json_schema: { name: request.output.name, strict: true, schema: request.output.schema as Record<string, unknown> } } }
           : {}),

@@ -29,6 +29,6 @@ export function conditionCode(condition: Readonly<Record<string, FieldView | und
     case "matches":
       return `matches(${left}, new RegExp(${right}))`;
     default:
-      throw new Error(`unknown condition operator ${String(operator)}`);
+      throw new Error(`unknown condition operator ${JSON.stringify(operator ?? null)}`);
   }
 }

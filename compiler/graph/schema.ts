@@ -79,5 +79,5 @@ export type ToolTest = z.infer<typeof toolTestSchema>;
 
 /** The graph format as JSON Schema, for editors and other tools. */
 export function graphJsonSchema(): Record<string, unknown> {
-  return z.toJSONSchema(graphSchema, { io: "input", unrepresentable: "any" }) as Record<string, unknown>;
+  return z.toJSONSchema(graphSchema, { io: "input", unrepresentable: "any" });
 }

@@ -16,14 +16,14 @@ export function checkConditions(ctx: DeriveContext): void {
   const conditions = Array.isArray(ctx.config.conditions) ? (ctx.config.conditions as readonly JsonValue[]) : [];
   conditions.forEach((condition, i) => {
     if (!isObject(condition)) return;
-    const operator = condition.operator;
+    const operator = typeof condition.operator === "string" ? condition.operator : "";
     const left = ctx.values.get(pathKey(["conditions", i, "left"]));
     const right = ctx.values.get(pathKey(["conditions", i, "right"]));
     const leftValue = condition.left ?? null;
     const rightValue = condition.right;
     const unary = operator === "is_empty" || operator === "is_not_empty";
     if (!unary && rightValue === undefined) {
-      ctx.report("INVALID_CONFIG", `condition ${String(i + 1)} (${String(operator)}) needs a right-hand value`, ["conditions", i, "right"]);
+      ctx.report("INVALID_CONFIG", `condition ${String(i + 1)} (${operator}) needs a right-hand value`, ["conditions", i, "right"]);
       return;
     }
     if (left?.sound !== true || (!unary && right?.sound !== true)) return;
@@ -32,7 +32,7 @@ export function checkConditions(ctx: DeriveContext): void {
     const mismatch = (needs: string): void => {
       ctx.report(
         "TYPE_MISMATCH",
-        `\`${ctx.node.id}\` compares ${describeValue(leftValue)} (${describeSchema(l)}) with ${rightValue === undefined ? "nothing" : describeValue(rightValue)} (${describeSchema(r)}): ${String(operator)} needs ${needs}`,
+        `\`${ctx.node.id}\` compares ${describeValue(leftValue)} (${describeSchema(l)}) with ${rightValue === undefined ? "nothing" : describeValue(rightValue)} (${describeSchema(r)}): ${operator} needs ${needs}`,
         ["conditions", i],
       );
     };

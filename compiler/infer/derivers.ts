@@ -14,7 +14,7 @@ export interface DeriveContext {
   readonly config: Readonly<Record<string, JsonValue>>;
   readonly values: ReadonlyMap<string, TypedValue>;
   readonly resolveTool: ToolResolver | undefined;
-  report(code: DiagnosticCode, message: string, path?: readonly (string | number)[], hint?: string): void;
+  report: (code: DiagnosticCode, message: string, path?: readonly (string | number)[], hint?: string) => void;
 }
 
 export interface Derived {
@@ -63,7 +63,7 @@ export const derivers: Readonly<Record<OutputDeriver, (ctx: DeriveContext) => De
     const cases = Array.isArray(config.cases) ? (config.cases as readonly JsonValue[]) : [];
     const seen = new Set<string>();
     cases.forEach((c, i) => {
-      const key = String(c as string | number);
+      const key = typeof c === "number" ? String(c) : typeof c === "string" ? c : JSON.stringify(c);
       if (key === "default") report("INVALID_CONFIG", "a case cannot be named `default`: that port is taken when no case matches", ["cases", i]);
       if (seen.has(key)) report("INVALID_CONFIG", `case ${JSON.stringify(c)} appears twice`, ["cases", i]);
       seen.add(key);
@@ -88,11 +88,11 @@ export const derivers: Readonly<Record<OutputDeriver, (ctx: DeriveContext) => De
       const list = Array.isArray(candidates) ? (candidates as readonly JsonValue[]) : [];
       let joined: TypeSchema | undefined;
       let sound = true;
-      list.forEach((_, i) => {
+      for (const i of list.keys()) {
         const t = values.get(pathKey(["values", field, i]));
         if (t?.sound !== true) {
           sound = false;
-          return;
+          continue;
         }
         const next = joined === undefined ? t.type.schema : joinSchemas(joined, t.type.schema);
         if (next === undefined && joined !== undefined) {
@@ -100,8 +100,8 @@ export const derivers: Readonly<Record<OutputDeriver, (ctx: DeriveContext) => De
           sound = false;
         }
         joined = next ?? joined;
-      });
-      properties[field] = sound && joined !== undefined ? joined : { type: "unknown" };
+      }
+      properties[field] = sound ? (joined ?? { type: "unknown" }) : { type: "unknown" };
     }
     return { output: schemaType(objectSchema(properties)), schemas: {} };
   },

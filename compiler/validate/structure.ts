@@ -29,7 +29,8 @@ export function outPortsOf(node: GraphNode, registry: RecordRegistry): string[] 
   if (record === undefined) return [];
   const fromConfig = record.ports.out.from_config;
   const dynamic = fromConfig === undefined ? [] : asArray(node.config[fromConfig]).map((v) => String(v as string | number));
-  return [...dynamic, ...record.ports.out.static];
+  // Duplicate cases are reported by the switch record; a port exists once.
+  return [...new Set([...dynamic, ...record.ports.out.static])];
 }
 
 function asArray(value: unknown): unknown[] {
@@ -81,7 +82,8 @@ export function checkStructure(graph: Graph, registry: RecordRegistry): { diagno
   const edges = resolveEdges(graph, byId, registry, diagnostics);
   if (edges === undefined) return { diagnostics };
   const topology = sortTopologically(graph, byId, edges, registry, diagnostics);
-  if (topology !== undefined) checkReachability(topology, diagnostics);
+  // Without an input node everything is unreachable: MISSING_INPUT says it once.
+  if (topology !== undefined && first !== undefined) checkReachability(topology, diagnostics);
   return topology === undefined ? { diagnostics } : { diagnostics, topology };
 }
 

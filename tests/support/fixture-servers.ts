@@ -1,0 +1,125 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+/** A real HTTP server on loopback; `url` is its base URL. */
+export interface RunningServer {
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+async function listen(server: Server): Promise<RunningServer> {
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${String(port)}`,
+    close: () => new Promise<void>((resolve, reject) => {
+      server.closeAllConnections();
+      server.close((error) => { if (error) reject(error); else resolve(); });
+    }),
+  };
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { "content-type": "application/json" });
+  res.end(JSON.stringify(body));
+}
+
+/**
+ * The HTTP service tool graphs call in tests: /orders/:id → { amount: id },
+ * /echo → the request, /text → plain text, /status/:code → that status.
+ */
+export async function startHttpFixture(): Promise<RunningServer> {
+  return listen(
+    createServer((req, res) => {
+      void (async () => {
+        const url = new URL(req.url ?? "/", "http://fixture");
+        const body = await readBody(req);
+        const order = /^\/orders\/(\d+)$/.exec(url.pathname);
+        const status = /^\/status\/(\d+)$/.exec(url.pathname);
+        if (order?.[1] !== undefined) sendJson(res, 200, { amount: Number(order[1]) });
+        else if (status?.[1] !== undefined) sendJson(res, Number(status[1]), { error: `status ${status[1]}` });
+        else if (url.pathname === "/text") {
+          res.writeHead(200, { "content-type": "text/plain" });
+          res.end(`plain text q=${url.searchParams.get("q") ?? ""}`);
+        } else if (url.pathname === "/echo") {
+          sendJson(res, 200, { method: req.method, path: url.pathname, authorization: req.headers.authorization ?? "", trace: req.headers["x-trace"] ?? "", body: body === "" ? null : (JSON.parse(body) as unknown) });
+        } else sendJson(res, 404, { error: "not found" });
+      })();
+    }),
+  );
+}
+
+interface JsonSchemaLike {
+  readonly type?: string;
+  readonly properties?: Readonly<Record<string, JsonSchemaLike>>;
+  readonly items?: JsonSchemaLike;
+  readonly enum?: readonly string[];
+}
+
+/** A value of a JSON schema, as a model following structured outputs would answer. */
+function instanceOf(schema: JsonSchemaLike): unknown {
+  switch (schema.type) {
+    case "string":
+      return schema.enum?.[0] ?? "x";
+    case "number":
+    case "integer":
+      return 1;
+    case "boolean":
+      return true;
+    case "null":
+      return null;
+    case "array":
+      return schema.items === undefined ? [] : [instanceOf(schema.items)];
+    default:
+      return Object.fromEntries(Object.entries(schema.properties ?? {}).map(([k, v]) => [k, instanceOf(v)]));
+  }
+}
+
+interface ChatRequest {
+  readonly model: string;
+  readonly messages: readonly { readonly role: string; readonly content: string }[];
+  readonly response_format?: { readonly type: string; readonly json_schema?: { readonly schema: JsonSchemaLike } };
+}
+
+/**
+ * An OpenAI-compatible Chat Completions server: echoes the last user message as text,
+ * answers JSON matching the requested json_schema, and fails with 500 for model `fail-500`.
+ */
+export async function startOpenAiFixture(): Promise<RunningServer & { readonly requests: ChatRequest[] }> {
+  const requests: ChatRequest[] = [];
+  const server = await listen(
+    createServer((req, res) => {
+      void (async () => {
+        const body = await readBody(req);
+        if (req.method !== "POST" || !(req.url ?? "").endsWith("/chat/completions")) {
+          sendJson(res, 404, { error: { message: "not found" } });
+          return;
+        }
+        const request = JSON.parse(body) as ChatRequest;
+        requests.push(request);
+        if (request.model === "fail-500") {
+          sendJson(res, 500, { error: { message: "model server failure", type: "server_error" } });
+          return;
+        }
+        const last = [...request.messages].reverse().find((m) => m.role === "user")?.content ?? "";
+        const schema = request.response_format?.json_schema?.schema;
+        const content = schema === undefined ? `echo: ${last}` : JSON.stringify(instanceOf(schema));
+        sendJson(res, 200, {
+          id: "chatcmpl-fixture",
+          object: "chat.completion",
+          created: 0,
+          model: request.model,
+          choices: [{ index: 0, finish_reason: "stop", message: { role: "assistant", content } }],
+          usage: { prompt_tokens: 3, completion_tokens: 4, total_tokens: 7 },
+        });
+      })();
+    }),
+  );
+  return { ...server, url: `${server.url}/v1`, requests };
+}
