@@ -39,7 +39,8 @@ export function retypeFields(result: unknown): void {
 export class TextNameClient extends pg.Client {
   constructor(config?: string | pg.ClientConfig) {
     super(config);
-    const original = pg.Client.prototype.query;
+    const original: unknown = Reflect.get(pg.Client.prototype, "query");
+    if (typeof original !== "function") throw new Error("pg.Client.prototype.query is missing");
     // An own property shadows the prototype's overloaded `query` without re-declaring every overload.
     Object.defineProperty(this, "query", {
       configurable: true,

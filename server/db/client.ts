@@ -149,7 +149,8 @@ export interface Models {
     findUnique(args: { where: { toolId_number: { toolId: string; number: number } } | { id: string } }): PromiseLike<ToolVersionRow | null>;
   };
   run: {
-    create(args: { data: Omit<RunRow, "id">; select: { id: true } }): PromiseLike<{ id: string }>;
+    create(args: { data: RunRow; select: { id: true } }): PromiseLike<{ id: string }>;
+    createMany(args: { data: RunRow[] }): PromiseLike<{ count: number }>;
     findMany(args: {
       where: RunWhere;
       select: typeof runSummarySelect;

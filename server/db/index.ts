@@ -101,6 +101,7 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
     ...createRepositories(client),
 
     async health() {
+      if (closing !== undefined) return false;
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<boolean>((resolve) => {
         timer = setTimeout(() => {

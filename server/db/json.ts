@@ -2,10 +2,13 @@
 import { DatabaseError } from "./errors";
 import type { JsonValue } from "./types";
 
+// JSON.stringify returns undefined for undefined, functions and symbols (its type says string).
+const stringify = (value: unknown): string | undefined => JSON.stringify(value);
+
 export function toJson(value: unknown, what: string): string {
   let text: string | undefined;
   try {
-    text = JSON.stringify(value) as string | undefined;
+    text = stringify(value);
   } catch (error) {
     throw new DatabaseError("invalid_json", `${what} cannot be stored as JSON: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }

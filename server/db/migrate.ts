@@ -212,8 +212,6 @@ export async function applyPostgresMigrations(
   const client = new pg.Client({ connectionString });
   await client.connect();
   const applied: string[] = [];
-  let unknown: string[] = [];
-  let modified: string[] = [];
   try {
     await client.query("SELECT pg_advisory_lock($1)", [PRISMA_ADVISORY_LOCK]);
     try {
@@ -229,8 +227,6 @@ export async function applyPostgresMigrations(
         migrations,
         result.rows.map((row) => ({ name: row.migration_name, checksum: row.checksum, finished: row.finished })),
       );
-      unknown = state.unknown;
-      modified = state.modified;
       for (const migration of state.pending) {
         await client.query("BEGIN");
         try {
@@ -252,11 +248,18 @@ export async function applyPostgresMigrations(
           throw error;
         }
       }
+      return {
+        provider: "postgres",
+        applied,
+        total: migrations.length,
+        unknown: state.unknown,
+        modified: state.modified,
+        durationMs: performance.now() - started,
+      };
     } finally {
       await client.query("SELECT pg_advisory_unlock($1)", [PRISMA_ADVISORY_LOCK]).catch(() => undefined);
     }
   } finally {
     await client.end();
   }
-  return { provider: "postgres", applied, total: migrations.length, unknown, modified, durationMs: performance.now() - started };
 }

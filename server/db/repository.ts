@@ -2,9 +2,11 @@
  * The repository API over either generated Prisma client (see client.ts): rows in, plain
  * records out, JSON columns parsed, Prisma errors turned into DatabaseError codes.
  */
+import { randomUUID } from "node:crypto";
 import type {
   ApiKeyRow,
   Client,
+  RunRow,
   RunSummaryRow,
   RunWhere,
   ToolRow,
@@ -20,9 +22,9 @@ import type {
   ApiKeyScope,
   ApiKeyStore,
   JsonValue,
+  NewRun,
   PublishedTool,
   RunError,
-  RunFilter,
   RunRecord,
   RunStatus,
   RunStore,
@@ -186,6 +188,41 @@ function checkInteger(value: number, what: string, min: number, max: number): nu
   return rounded;
 }
 
+const runTargetMissing = () => new DatabaseError("not_found", "The run's tool, version or caller key does not exist");
+const runIdTaken = () => new DatabaseError("invalid_value", "A run with that id already exists");
+
+function toRunRow(run: NewRun): RunRow {
+  if (!RUN_STATUSES.includes(run.status)) {
+    throw new DatabaseError("invalid_value", `Run status must be one of ${RUN_STATUSES.join(", ")}`);
+  }
+  const error =
+    run.error === null || run.error === undefined
+      ? null
+      : toJson(
+          {
+            code: run.error.code,
+            message: run.error.message,
+            ...(run.error.nodeId === undefined ? {} : { nodeId: run.error.nodeId }),
+            ...(run.error.details === undefined ? {} : { details: run.error.details }),
+          },
+          "error",
+        );
+  return {
+    id: run.id ?? randomUUID(),
+    toolId: run.toolId,
+    toolVersionId: run.toolVersionId ?? null,
+    status: run.status,
+    input: toJson(run.input ?? null, "input"),
+    output: toJsonOrNull(run.output, "output"),
+    error,
+    trace: toJson(run.trace ?? [], "trace"),
+    startedAt: run.startedAt,
+    durationMs: checkInteger(run.durationMs, "durationMs", 0, 2_147_483_647),
+    callerKeyId: run.callerKeyId ?? null,
+    requestId: run.requestId ?? null,
+  };
+}
+
 // ---------------------------------------------------------------------------------------------
 
 export function createRepositories(client: Client): Repositories {
@@ -310,40 +347,14 @@ export function createRepositories(client: Client): Repositories {
 
   const runs: RunStore = {
     async create(run) {
-      if (!RUN_STATUSES.includes(run.status)) {
-        throw new DatabaseError("invalid_value", `Run status must be one of ${RUN_STATUSES.join(", ")}`);
-      }
-      const error =
-        run.error === null || run.error === undefined
-          ? null
-          : toJson(
-              {
-                code: run.error.code,
-                message: run.error.message,
-                ...(run.error.nodeId === undefined ? {} : { nodeId: run.error.nodeId }),
-                ...(run.error.details === undefined ? {} : { details: run.error.details }),
-              },
-              "error",
-            );
-      return mapErrors(
-        client.run.create({
-          data: {
-            toolId: run.toolId,
-            toolVersionId: run.toolVersionId ?? null,
-            status: run.status,
-            input: toJson(run.input ?? null, "input"),
-            output: toJsonOrNull(run.output, "output"),
-            error,
-            trace: toJson(run.trace ?? [], "trace"),
-            startedAt: run.startedAt,
-            durationMs: checkInteger(run.durationMs, "durationMs", 0, 2_147_483_647),
-            callerKeyId: run.callerKeyId ?? null,
-            requestId: run.requestId ?? null,
-          },
-          select: { id: true },
-        }),
-        { P2003: () => new DatabaseError("not_found", "The run's tool, version or caller key does not exist") },
-      );
+      return mapErrors(client.run.create({ data: toRunRow(run), select: { id: true } }), { P2003: runTargetMissing, P2002: runIdTaken });
+    },
+
+    async createMany(many) {
+      if (many.length === 0) return 0;
+      const rows = many.map(toRunRow);
+      const { count } = await mapErrors(client.run.createMany({ data: rows }), { P2003: runTargetMissing, P2002: runIdTaken });
+      return count;
     },
 
     async list(filter = {}) {

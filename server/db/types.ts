@@ -126,6 +126,11 @@ export interface RunError {
 }
 
 export interface NewRun {
+  /**
+   * Optional caller-chosen id (a UUID): lets the server answer with the run id before the
+   * record is written. Generated when absent.
+   */
+  readonly id?: string | undefined;
   readonly toolId: string;
   /** Null or absent for a run of the draft (test run). */
   readonly toolVersionId?: string | null | undefined;
@@ -177,6 +182,8 @@ export interface RunFilter {
 export interface RunStore {
   /** @throws DatabaseError `not_found` when the tool, version or key does not exist; `invalid_value` */
   create(run: NewRun): Promise<{ readonly id: string }>;
+  /** Inserts many runs in one statement (for a write-behind buffer). Returns how many were written. */
+  createMany(runs: readonly NewRun[]): Promise<number>;
   /** Newest first (startedAt, then id), without input, output and trace. */
   list(filter?: RunFilter): Promise<RunSummary[]>;
   get(id: string): Promise<RunRecord | null>;
