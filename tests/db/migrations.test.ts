@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DatabaseError, openDatabase, resolveTarget, type MigrationReport, type OpenDatabaseOptions } from "../../server/db/index";
 import { defaultMigrationsDir, readMigrations } from "../../server/db/migrate";
 import { pendingSql, runPrisma } from "../../prisma/migrations";
-import { databaseBackends, executeSql, querySql, startDbWorker } from "../support/databases";
+import { databaseBackends, executeSql, postgresBackend, querySql, startDbWorker } from "../support/databases";
 
 function cliUrl(options: OpenDatabaseOptions): string {
   const target = resolveTarget(options);
@@ -161,5 +161,31 @@ describe.each(databaseBackends())("migrations on $provider", (backend) => {
     await (await openDatabase(options)).close();
     const sql = await pendingSql(backend.provider, cliUrl(options));
     expect(sql, "run: npx tsx prisma/migrations.ts new <name>").toBe("");
+  });
+});
+
+describe("PostgreSQL schema selection", () => {
+  const backend = postgresBackend();
+  beforeAll(() => backend.start());
+  afterAll(() => backend.stop());
+
+  it("honours ?schema= in the URL: migrations, the migrations table and queries all live there", async () => {
+    const fresh = await backend.fresh();
+    const options = { ...fresh, databaseUrl: `${fresh.databaseUrl ?? ""}?schema=tenant_a` };
+    const db = await openDatabase(options);
+    try {
+      const tool = await db.tools.create({ name: "in-schema", draftGraph: {} });
+      expect((await db.versions.create(tool.id, { graph: {}, files: {}, contentHash: "h", compilerVersion: "1", verification: {}, signature: { input: {}, output: {} } })).number).toBe(1);
+    } finally {
+      await db.close();
+    }
+    const tables = await querySql(
+      fresh,
+      `SELECT table_schema FROM information_schema.tables WHERE table_name IN ('Tool', '_prisma_migrations') ORDER BY table_name`,
+    );
+    expect(tables).toEqual([["tenant_a"], ["tenant_a"]]);
+    const again = await openDatabase(options);
+    await again.close();
+    expect(again.migrations.applied).toEqual([]);
   });
 });
