@@ -38,7 +38,10 @@ export function createEslintChecker(): (program: ts.Program, sourceFile: ts.Sour
         languageOptions: {
           parser: tseslint.parser,
           sourceType: "module",
-          parserOptions: { programs: [program], tsconfigRootDir: REPO_ROOT },
+          // `lib` only feeds ESLint's scope analysis (which globals exist, e.g. `eval` and
+          // `Function` for no-eval / no-new-func): without it, typescript-eslint would define
+          // every DOM global of the default lib for each file, a third of the parse time.
+          parserOptions: { programs: [program], tsconfigRootDir: REPO_ROOT, lib: ["es2022"] },
         },
         plugins: { "@typescript-eslint": tseslint.plugin },
         // Generated code must not switch rules off: directives are ignored and reported.

@@ -7,6 +7,7 @@ import { fileDependencies } from "./file-dependencies";
 import { VIRTUAL_PACKAGE_DIR } from "./repo-root";
 import { reusableFiles, type FileSnapshot, type PackageSnapshot } from "./result-reuse";
 import { fileTscProblems, programTscProblems } from "./tsc-check";
+import { tsconfigProblems } from "./tsconfig-check";
 import { createVirtualHost } from "./virtual-host";
 import { warmPackage } from "./warm-package";
 
@@ -71,7 +72,7 @@ export function createVerifier(): Verifier {
     previous = { layoutKey, files: snapshots };
 
     const perFile = [...snapshots.values()].map((snapshot) => snapshot.result);
-    const tsc = [...programTscProblems(program), ...perFile.flatMap((result) => result.tsc)];
+    const tsc = [...tsconfigProblems(files["tsconfig.json"]), ...programTscProblems(program), ...perFile.flatMap((result) => result.tsc)];
     const eslint = perFile.flatMap((result) => result.eslint);
     const scan = perFile.flatMap((result) => result.scan);
     return { tscPassed: tsc.length === 0, eslintPassed: eslint.length === 0, anyTypesFound: scan.length, problems: [...tsc, ...eslint, ...scan] };

@@ -116,6 +116,13 @@ describe("verifier", () => {
     console.log(`warm verify of the clean package, tool.ts changing: p50 ${(times[10] ?? 0).toFixed(1)} ms over 20 runs`);
   });
 
+  it("fails when tsconfig.json says other compiler options than the verified ones", () => {
+    const loosened = JSON.stringify({ compilerOptions: { ...GENERATED_COMPILER_OPTIONS, strict: false } });
+    const result = verifier.verify({ ...clean, "tsconfig.json": loosened });
+    expect(result.tscPassed).toBe(false);
+    expect(problemsOf(result, "tsc")).toEqual([expect.objectContaining({ file: "tsconfig.json", message: expect.stringContaining("differ") as unknown })]);
+  });
+
   it("refuses file paths outside the package", () => {
     expect(() => verifier.verify({ "../escape.ts": "export {};" })).toThrow(/relative POSIX path/);
     expect(() => verifier.verify({ "/abs.ts": "export {};" })).toThrow(/relative POSIX path/);
