@@ -5,6 +5,7 @@ import type { Diagnostic } from "../diagnostics/catalog";
 import { compileGraph } from "../compile";
 import { loadToolFolder } from "./tool-folder";
 import { runGraph } from "./run-graph";
+import { UsageError } from "./usage-error";
 
 export const USAGE = `toolwright — compile visual tool graphs into verified, strictly typed TypeScript
 
@@ -12,12 +13,16 @@ Usage:
   toolwright validate <graph.json> [--json] [--tools <dir>]
   toolwright compile <graph.json> --out <dir> [--json] [--tools <dir>]
   toolwright run <graph.json> --input '<json>' [--tools <dir>] [--trace] [--json]
+  toolwright serve [--port N] [--host H] [--data-dir DIR]
+  toolwright keys create --scope admin|invoke --name NAME [--data-dir DIR] [--json]
+  toolwright keys list [--data-dir DIR] [--json]
+  toolwright keys revoke <id> [--data-dir DIR]
   toolwright help
 
 Exit codes: 0 success, 1 the graph has errors (or the tool failed), 2 usage or I/O error.
---tools <dir> is a folder of graph files that call_tool and for_each nodes may call.`;
-
-class UsageError extends Error {}
+--tools <dir> is a folder of graph files that call_tool and for_each nodes may call.
+serve listens on --port, else PORT, else 3000; the database is DATABASE_URL (PostgreSQL) when
+set, else SQLite in --data-dir, TOOLWRIGHT_DATA_DIR or ./data.`;
 
 function readGraph(path: string | undefined): unknown {
   if (path === undefined) throw new UsageError("missing <graph.json>");
@@ -51,6 +56,11 @@ export async function main(argv: readonly string[], out: Print = (t) => process.
         return compileCommand(rest, out);
       case "run":
         return await runGraph(rest, out, readGraph);
+      // The server's commands load Express and Prisma: only when asked for.
+      case "serve":
+        return await (await import("../../server/cli")).serveCommand(rest, out, err);
+      case "keys":
+        return await (await import("../../server/cli")).keysCommand(rest, out, err);
       case undefined:
       case "help":
       case "--help":

@@ -1,0 +1,62 @@
+/**
+ * Per-request state (request id, the caller's key) kept beside the request rather than on
+ * `res.locals`, whose type is `Record<string, any>`: a WeakMap keeps it typed and lets it go
+ * with the request.
+ */
+import { randomUUID } from "node:crypto";
+import type { Request, RequestHandler } from "express";
+import type { ApiKeyRecord } from "./keys/index";
+
+interface RequestState {
+  readonly requestId: string;
+  readonly startedAt: number;
+  key?: ApiKeyRecord;
+}
+
+const states = new WeakMap<Request, RequestState>();
+
+/** A caller-chosen X-Request-Id is kept when it is short and plain; otherwise a UUID. */
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export const REQUEST_ID_HEADER = "x-request-id";
+
+export const assignRequestId: RequestHandler = (req, res, next) => {
+  const given = req.get(REQUEST_ID_HEADER);
+  const requestId = given !== undefined && REQUEST_ID.test(given) ? given : randomUUID();
+  states.set(req, { requestId, startedAt: performance.now() });
+  res.setHeader("X-Request-Id", requestId);
+  next();
+};
+
+function stateOf(req: Request): RequestState {
+  let state = states.get(req);
+  if (state === undefined) {
+    state = { requestId: randomUUID(), startedAt: performance.now() };
+    states.set(req, state);
+  }
+  return state;
+}
+
+export function requestIdOf(req: Request): string {
+  return stateOf(req).requestId;
+}
+
+export function requestStartedAt(req: Request): number {
+  return stateOf(req).startedAt;
+}
+
+export function setCaller(req: Request, key: ApiKeyRecord): void {
+  stateOf(req).key = key;
+}
+
+/** The authenticated key; undefined before authentication (or on public routes). */
+export function callerOf(req: Request): ApiKeyRecord | undefined {
+  return stateOf(req).key;
+}
+
+/** The authenticated key on a route behind `authenticate`: its absence is a bug. */
+export function requireCaller(req: Request): ApiKeyRecord {
+  const key = stateOf(req).key;
+  if (key === undefined) throw new Error("route is missing the authenticate middleware");
+  return key;
+}

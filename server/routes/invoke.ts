@@ -1,0 +1,59 @@
+/**
+ * The invocation API (invoke or admin key): GET /tools lists the published tools with their
+ * schemas; POST /tools/:name/invoke runs the latest version, /tools/:name@:version/invoke a
+ * pinned one. Body `{ "input": … }` → `{ runId, output, durationMs }` (and `trace` with
+ * ?trace=1). Every call is recorded as a run, failed ones included.
+ */
+import { Router } from "express";
+import type { AppDeps } from "../deps";
+import { notFound } from "../errors";
+import { requestIdOf, requireCaller } from "../request-state";
+import { invokeBody, traceQuery } from "../schemas";
+import { param, parseBody, parseQuery } from "../validation";
+import { publishedToolView } from "../views";
+import { disconnectSignal, failureBody, failureStatus, roundMs } from "./shared";
+
+/** `name` or `name@version`. */
+export function parseToolRef(ref: string): { name: string; version?: number } | undefined {
+  const match = /^([A-Za-z][A-Za-z0-9_]{0,63})(?:@([1-9][0-9]{0,8}))?$/.exec(ref);
+  if (match?.[1] === undefined) return undefined;
+  return match[2] === undefined ? { name: match[1] } : { name: match[1], version: Number(match[2]) };
+}
+
+export function invokeRouter(deps: AppDeps): Router {
+  const { catalog, runner } = deps;
+  const router = Router();
+
+  router.get("/", async (_req, res) => {
+    res.json({ tools: (await catalog.published()).map(publishedToolView) });
+  });
+
+  router.post("/:ref/invoke", async (req, res) => {
+    const text = param(req, "ref");
+    const ref = parseToolRef(text);
+    const version = ref === undefined ? null : await catalog.resolve(ref.name, ref.version);
+    if (ref === undefined || version === null) {
+      throw notFound(ref?.version === undefined ? `no published tool named ${JSON.stringify(ref?.name ?? text)}` : `tool "${ref.name}" has no published version ${String(ref.version)}`);
+    }
+    const { input } = parseBody(req, invokeBody);
+    const { trace } = parseQuery(req, traceQuery);
+    const withTrace = trace === "1" || trace === "true" || trace === "yes";
+
+    const run = await runner.run({
+      target: { toolId: version.toolId, toolName: version.toolName, version, hash: version.hash, files: version.files, calls: version.signature.calls },
+      input,
+      callerKeyId: requireCaller(req).id,
+      requestId: requestIdOf(req),
+      signal: disconnectSignal(res),
+    });
+    res.setHeader("X-Run-Id", run.runId);
+    if (run.ok) {
+      res.json({ runId: run.runId, output: run.output, durationMs: roundMs(run.durationMs), ...(withTrace ? { trace: run.trace } : {}) });
+      return;
+    }
+    const failure = run.error ?? { code: "INTERNAL", message: "the run failed" };
+    res.status(failureStatus(failure)).json({ ...failureBody(failure, run.runId), ...(withTrace ? { trace: run.trace } : {}) });
+  });
+
+  return router;
+}
