@@ -10,8 +10,8 @@ import { problemAt } from "./problem-location";
  * Scans one of the package's files for every `any` and every escape hatch: explicit
  * `any`, implicit and inferred `any` (any-rules.ts), `as unknown as`, `@ts-ignore`-style
  * comments, `eval` and `Function`. Nothing is parsed or checked again: ts-morph wraps the
- * program's own SourceFile and checker, and the dense type queries go straight to the
- * checker in one walk.
+ * program's own SourceFile, and the dense per-node queries go straight to the checker in
+ * one walk (wrapping every node in ts-morph objects cost more than the queries).
  */
 export function scanForAny(program: ts.Program, sourceFile: ts.SourceFile, isOwnFile: (fileName: string) => boolean): VerificationProblem[] {
   const checker = program.getTypeChecker();
@@ -20,9 +20,10 @@ export function scanForAny(program: ts.Program, sourceFile: ts.SourceFile, isOwn
     problems.push(problemAt("scan", sourceFile, position, message));
   };
 
-  for (const finding of syntaxFindings(sourceFile)) report(finding.position, finding.message);
+  for (const finding of castFindings(sourceFile)) report(finding.position, finding.message);
   const visit = (node: ts.Node): void => {
-    const finding = dynamicCodeFinding(node, checker, isOwnFile) ?? anyTypeFinding(node, checker, isOwnFile);
+    const finding =
+      node.kind === ts.SyntaxKind.AnyKeyword ? "explicit `any` type" : (dynamicCodeFinding(node, checker, isOwnFile) ?? anyTypeFinding(node, checker, isOwnFile));
     if (finding !== undefined) report(node.getStart(sourceFile), finding);
     node.forEachChild(visit);
   };
@@ -32,15 +33,15 @@ export function scanForAny(program: ts.Program, sourceFile: ts.SourceFile, isOwn
   return problems.sort((a, b) => a.line - b.line || a.column - b.column);
 }
 
-/** Explicit `any` and `as unknown as`: found by kind through ts-morph, which wraps only the matches. */
-function syntaxFindings(sourceFile: ts.SourceFile): { position: number; message: string }[] {
+/**
+ * `as unknown as` (and `<T><unknown>x`): found by kind through ts-morph, which walks the
+ * compiler nodes and wraps only the matches.
+ */
+function castFindings(sourceFile: ts.SourceFile): { position: number; message: string }[] {
   const node: unknown = sourceFile;
   if (!isMorphSourceFile(node)) throw new Error("internal: ts-morph's TypeScript numbers syntax kinds differently from ours");
   const wrapped = createWrappedNode(node);
   const findings: { position: number; message: string }[] = [];
-  for (const keyword of wrapped.getDescendantsOfKind(SyntaxKind.AnyKeyword)) {
-    findings.push({ position: keyword.getStart(), message: "explicit `any` type" });
-  }
   const casts = [...wrapped.getDescendantsOfKind(SyntaxKind.AsExpression), ...wrapped.getDescendantsOfKind(SyntaxKind.TypeAssertionExpression)];
   for (const cast of casts) {
     let inner = cast.getExpression();

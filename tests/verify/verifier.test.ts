@@ -40,6 +40,14 @@ describe("verifier", () => {
     expect(problemsOf(result, "scan")).toEqual([expect.objectContaining({ file: "src/tool.ts", line, message: expect.stringContaining("explicit `any`") as unknown })]);
   });
 
+  it("ignores and reports eslint-disable comments: generated code cannot switch rules off", () => {
+    const { files, line } = withTool("// eslint-disable-next-line @typescript-eslint/no-explicit-any\nexport const loose: any = 1;");
+    const result = verifier.verify(files);
+    expect(result.eslintPassed).toBe(false);
+    expect(problemsOf(result, "eslint")).toContainEqual(expect.objectContaining({ rule: "@typescript-eslint/no-explicit-any", line: line + 1 }));
+    expect(problemsOf(result, "eslint")).toContainEqual(expect.objectContaining({ line, message: expect.stringContaining("no effect") as unknown }));
+  });
+
   it("fails tsc and counts an implicit any (an untyped parameter)", () => {
     const { files, line } = withTool("export function untyped(value) {\n  return [value];\n}");
     const result = verifier.verify(files);
