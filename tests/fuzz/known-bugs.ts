@@ -6,7 +6,7 @@
  *
  * Minimal repros are in each comment (graphs in the record test-case notation).
  */
-type Bug = "forEachItemPaths" | "optionalOperands" | "inheritedPropertyReferences" | "fallbackTypes" | "protoKeys" | "malformedTypeSchemas";
+type Bug = "forEachItemPaths" | "optionalOperands" | "inheritedPropertyReferences" | "fallbackTypes" | "protoKeys" | "malformedTypeSchemas" | "unsafeIntegerLiterals" | "inheritedNameOutputFields";
 
 /** Typed as booleans (not literals), so code guarded by a flag type-checks either way. */
 export const FIXED: Readonly<Record<Bug, boolean>> = {
@@ -56,4 +56,22 @@ export const FIXED: Readonly<Record<Bug, boolean>> = {
    * { schema: null } → "Cannot read properties of null (reading 'type')" (analyze.ts).
    */
   malformedTypeSchemas: false,
+  /**
+   * An integer literal beyond Number.MAX_SAFE_INTEGER (9007199254740992, 1e21) is typed
+   * `integer` (Number.isInteger), but zod's `.int()` refuses unsafe integers, so every run
+   * fails with INVALID_OUTPUT ("Too big: expected int to be <=9007199254740991").
+   * Expected: type such literals as `number` (or refuse them at compile time).
+   * Repro: output values { big: 9007199254740992 } → compiles; invoke → INVALID_OUTPUT.
+   */
+  unsafeIntegerLiterals: false,
+  /**
+   * An output field named like a member every object inherits (`toString`, `constructor`,
+   * `valueOf`, `hasOwnProperty`, `isPrototypeOf`, …) that only some outputs set (so it is
+   * optional in Output) fails verification: the other outputs' object literals inherit
+   * e.g. `toString: () => string`, not assignable to `string | undefined`.
+   * Expected: compiles. Actual: INTERNAL_VERIFICATION_FAILED TS2322 ("The types of
+   * 'value["toString"]' are incompatible"). Repro: conditional on input.ok; true → output
+   * { toString: "x" }; false → output { v: 1 }.
+   */
+  inheritedNameOutputFields: false,
 };

@@ -34,6 +34,7 @@ export interface FuzzTest {
   name: string;
   input: Record<string, JsonValue>;
   expectOutput?: Record<string, JsonValue>;
+  expectError?: { nodeId?: string };
 }
 
 export interface FuzzGraph {

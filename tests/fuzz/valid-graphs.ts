@@ -19,7 +19,7 @@
 import fc from "fast-check";
 import type { ObjectTypeSchema, TypeSchema } from "../../compiler/types/type-schema";
 import { FIXED } from "./known-bugs";
-import { CALLEE_NAME, CALLEE_OUTPUT, GRAPH_FORMAT, type FuzzEdge, type FuzzGraph, type FuzzNode, type JsonValue } from "./support";
+import { CALLEE_NAME, CALLEE_OUTPUT, GRAPH_FORMAT, type FuzzEdge, type FuzzGraph, type FuzzNode, type FuzzTest, type JsonValue } from "./support";
 
 /** Draws values from fast-check inside a builder (keeps seeds and shrinking). */
 class Draw {
@@ -44,6 +44,11 @@ class Draw {
   double(): number {
     return this.g(fc.double, { min: -1e6, max: 1e6, noNaN: true, noDefaultInfinity: true });
   }
+  /** Any JSON value (without `__proto__` keys, which graphs refuse). */
+  json(): JsonValue {
+    const text = JSON.stringify(this.g(() => fc.jsonValue({ maxDepth: 2 }).filter((v) => !JSON.stringify(v).includes('"__proto__"'))));
+    return JSON.parse(text) as JsonValue;
+  }
   /** A number whose literal is typed `number` (not `integer`). */
   fraction(): number {
     return this.int(-100000, 100000) + 0.5;
@@ -54,7 +59,15 @@ class Draw {
 const KEYS = ["a", "b", "name", "total", "x_1", "with-dash", "$d", "length", "0", "Items"] as const;
 const REGEXES = ["^a", "b$", "[0-9]+", "^(x|y)$", "", "\\s"] as const;
 /** Output fields shared by several outputs keep one base type, so outputs join. */
-const SHARED_OUTPUT_FIELDS = { message: "string", count: "number", flag: "boolean" } as const;
+type SharedBase = "string" | "number" | "boolean";
+const PLAIN_SHARED_FIELDS: Readonly<Record<string, SharedBase>> = { message: "string", count: "number", flag: "boolean" };
+/** Names every object inherits, as (often optional) output fields: a known bug until fixed. */
+const INHERITED_NAME_FIELDS: Readonly<Record<string, SharedBase>> = Object.fromEntries([
+  ["toString", "string"],
+  ["constructor", "number"],
+  ["valueOf", "boolean"],
+] as const);
+const SHARED_OUTPUT_FIELDS: Readonly<Record<string, SharedBase>> = FIXED.inheritedNameOutputFields ? { ...PLAIN_SHARED_FIELDS, ...INHERITED_NAME_FIELDS } : PLAIN_SHARED_FIELDS;
 
 type Base = "string" | "integer" | "number" | "boolean";
 
@@ -235,6 +248,7 @@ class Builder {
       case 2:
         return { value: this.template(scope), schema: { type: "string" }, optional: false };
       case 3:
+        if (FIXED.unsafeIntegerLiterals && this.d.bool(0.2)) return { value: this.d.pick([2 ** 53, 1e21, -(2 ** 60)]), schema: { type: "number" }, optional: false };
         return this.literal(this.d.pick(["string", "integer", "number", "boolean"] as const));
       case 4:
         return { value: null, schema: { type: "null" }, optional: false };
@@ -354,8 +368,10 @@ class Builder {
       case "boolean":
         return { left: leftText, operator: this.d.pick(["equals", "not_equals"]), right: this.valueOf("boolean", required, false).value };
       case "array": {
-        const operator = this.d.pick(["contains", "is_empty", "is_not_empty"]);
-        return operator === "contains" ? { left: leftText, operator, right: this.literal("string").value } : { left: leftText, operator };
+        // contains needs an element of the array's item type.
+        const item = left.schema.type === "array" ? baseOf(left.schema.items) : undefined;
+        const operator = this.d.pick(item === undefined ? ["is_empty", "is_not_empty"] : ["contains", "is_empty", "is_not_empty"]);
+        return operator === "contains" && item !== undefined ? { left: leftText, operator, right: this.literal(item).value } : { left: leftText, operator };
       }
       case "null":
         return { left: leftText, operator: this.d.pick(["equals", "not_equals"]), right: null };
@@ -477,8 +493,8 @@ class Builder {
     const id = `out${String(this.counter)}`;
     for (let i = 0; i < this.d.int(0, 4); i++) {
       if (this.d.bool()) {
-        const field = this.d.pick(Object.keys(SHARED_OUTPUT_FIELDS) as (keyof typeof SHARED_OUTPUT_FIELDS)[]);
-        const base = SHARED_OUTPUT_FIELDS[field];
+        const field = this.d.pick(Object.keys(SHARED_OUTPUT_FIELDS));
+        const base = SHARED_OUTPUT_FIELDS[field] ?? "string";
         values[field] = (base === "number" ? this.valueOfNumeric(block.scope) : this.valueOf(base, block.scope, true)).value;
       } else {
         values[`${id}_${String(i)}`] = this.anyValue(block.scope, 0).value;
@@ -527,11 +543,21 @@ export function buildValidGraph(g: fc.GeneratorValue, options: ValidGraphOptions
   const inputSchema = builder.objectSchema(0);
   builder.nodes.push({ id: "input", kind: "input", config: { schema: schemaJson(inputSchema) } });
   builder.block({ tails: [{ from: "input" }], scope: refsOf("input", inputSchema) }, 0, "terminal", true, { count: 0 });
+  // Saved test cases become the generated test file, which is verified too.
+  const tests: FuzzTest[] = Array.from({ length: d.int(0, 2) }, (_, i) => {
+    const name = `${d.text(10)} ${String(i)}`;
+    const input = objectValueOfSchema(g, inputSchema);
+    if (d.bool(0.3)) return { name, input, expectError: d.bool() ? { nodeId: d.pick(builder.nodes).id } : {} };
+    const expectOutput: Record<string, JsonValue> = {};
+    for (const key of d.subset(KEYS)) expectOutput[key] = d.json();
+    return { name, input, expectOutput };
+  });
   const graph: FuzzGraph = {
     format: GRAPH_FORMAT,
     tool: { name: `fuzz_${String(d.int(0, 9999))}`, description: d.text(20) },
     nodes: builder.nodes,
     edges: builder.edges,
+    ...(tests.length > 0 ? { tests } : {}),
   };
   return { graph, inputSchema };
 }
@@ -554,14 +580,18 @@ export function valueOfSchema(g: fc.GeneratorValue, schema: TypeSchema): JsonVal
       return null;
     case "array":
       return Array.from({ length: g(fc.integer, { min: 0, max: 3 }) }, () => valueOfSchema(g, schema.items));
-    case "object": {
-      const value: Record<string, JsonValue> = {};
-      for (const [key, prop] of Object.entries(schema.properties)) {
-        if ((schema.required ?? []).includes(key) || g(fc.boolean)) value[key] = valueOfSchema(g, prop);
-      }
-      return value;
-    }
+    case "object":
+      return objectValueOfSchema(g, schema);
   }
+}
+
+/** A random value of an object schema: every required property, some optional ones. */
+export function objectValueOfSchema(g: fc.GeneratorValue, schema: ObjectTypeSchema): Record<string, JsonValue> {
+  const value: Record<string, JsonValue> = {};
+  for (const [key, prop] of Object.entries(schema.properties)) {
+    if ((schema.required ?? []).includes(key) || g(fc.boolean)) value[key] = valueOfSchema(g, prop);
+  }
+  return value;
 }
 
 /** An arbitrary of valid graphs (drawn through `fc.gen`, so seeds replay them). */
