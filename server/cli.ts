@@ -31,33 +31,48 @@ export async function serveCommand(argv: readonly string[], out: Print, err: Pri
   const { values, positionals } = parseArgs({ args: [...argv], allowPositionals: true, options: { port: { type: "string" }, host: { type: "string" }, "data-dir": { type: "string" } } });
   if (positionals.length > 0) throw new UsageError(`serve takes no arguments, got ${positionals.join(" ")}`);
   const port = portOf(values.port);
+  // Signal handlers go in before starting: a SIGTERM during start-up must still stop gracefully.
+  let signals = 0;
+  let stopRequested: NodeJS.Signals | undefined;
+  let onStopRequest: ((signal: NodeJS.Signals) => void) | undefined;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    signals++;
+    if (signals > 1) process.exit(130);
+    stopRequested = signal;
+    onStopRequest?.(signal);
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  const removeHandlers = (): void => {
+    process.removeListener("SIGINT", onSignal);
+    process.removeListener("SIGTERM", onSignal);
+  };
+
   let running: RunningToolwright;
   try {
     running = await startToolwright({ port, host: values.host ?? process.env.HOST, dataDir: values["data-dir"], print: out });
   } catch (error) {
+    removeHandlers();
     err(`toolwright: cannot start the server: ${error instanceof Error ? error.message : String(error)}`);
     return 1;
   }
-  const stopped = new Promise<number>((resolve) => {
-    let signals = 0;
-    const onSignal = (signal: NodeJS.Signals): void => {
-      signals++;
-      if (signals > 1) process.exit(130);
+  return new Promise<number>((resolve) => {
+    onStopRequest = (signal) => {
       running.server.logger.info({ signal }, "shutting down");
       running.stop().then(
         () => {
+          removeHandlers();
           resolve(0);
         },
         (error: unknown) => {
+          removeHandlers();
           err(`toolwright: shutdown failed: ${error instanceof Error ? error.message : String(error)}`);
           resolve(1);
         },
       );
     };
-    process.on("SIGINT", onSignal);
-    process.on("SIGTERM", onSignal);
+    if (stopRequested !== undefined) onStopRequest(stopRequested);
   });
-  return stopped;
 }
 
 async function withDatabase<T>(dataDir: string | undefined, work: (db: Database) => Promise<T>): Promise<T> {

@@ -46,15 +46,19 @@ export async function startToolwright(options: StartOptions): Promise<RunningToo
       { port: listening.port, host: options.host ?? "*", database: db.provider, location: db.location, migrationsApplied: db.migrations.applied.length, compilerWarmMs: Math.round(warmMs) },
       "listening",
     );
-    options.print(`Toolwright ${SERVER_VERSION} is listening on ${url} (port ${String(listening.port)}; ${db.provider} database at ${db.location})`);
+    // One write, so a reader of stdout never sees half a banner.
+    const banner = [`Toolwright ${SERVER_VERSION} is listening on ${url} (port ${String(listening.port)}; ${db.provider} database at ${db.location})`];
     if (created !== null) {
-      options.print("");
-      options.print("Created the first admin key. It is shown only this once, so keep it somewhere safe:");
-      options.print(`  ${created.key}`);
-      options.print(`Sign in to the editor: ${url}/#key=${created.key}`);
-      options.print("More keys: npx toolwright keys create --scope admin|invoke --name NAME");
-      options.print("");
+      banner.push(
+        "",
+        "Created the first admin key. It is shown only this once, so keep it somewhere safe:",
+        `  ${created.key}`,
+        `Sign in to the editor: ${url}/#key=${created.key}`,
+        "More keys: npx toolwright keys create --scope admin|invoke --name NAME",
+        "",
+      );
     }
+    options.print(banner.join("\n"));
     const running = server;
     let stopping: Promise<void> | undefined;
     return {
