@@ -4,6 +4,7 @@ import { scanForAny } from "./any-scan";
 import { verificationCompilerOptions } from "./compiler-options";
 import { createEslintChecker } from "./eslint-check";
 import { fileDependencies } from "./file-dependencies";
+import { packageLayoutKey } from "./package-layout";
 import { VIRTUAL_PACKAGE_DIR } from "./repo-root";
 import { reusableFiles, type FileSnapshot, type PackageSnapshot } from "./result-reuse";
 import { fileTscProblems, programTscProblems } from "./tsc-check";
@@ -54,7 +55,7 @@ export function createVerifier(): Verifier {
     }
 
     const versions = new Map([...sourceFiles].map(([fileName, sourceFile]) => [fileName, versionOf(sourceFile)]));
-    const layoutKey = JSON.stringify([rootNames, files["package.json"] ?? null]);
+    const layoutKey = packageLayoutKey(rootNames, files["package.json"]);
     const { reusable, dependencies } = reusableFiles(previous, layoutKey, versions, (fileName) =>
       fileDependencies(program, sourceFiles.get(fileName) ?? missing(fileName), isOwnFile),
     );

@@ -7,7 +7,8 @@ import { REPO_ROOT } from "./repo-root";
  * A small package shaped like generated ones: it imports zod, the vendored runtime (and
  * through it openai) and node:test, so warming loads, parses and binds everything a real
  * package needs, and exercises every ESLint rule and the scan once. The runtime is the
- * real one, so a real package's unchanged src/runtime.ts is already parsed.
+ * real one and the files are laid out as in generated packages, so the first real
+ * verification finds src/runtime.ts parsed, checked, linted and scanned already.
  */
 export function warmPackage(): GeneratedFiles {
   return {
@@ -15,6 +16,7 @@ export function warmPackage(): GeneratedFiles {
     "tsconfig.json": JSON.stringify({ compilerOptions: GENERATED_COMPILER_OPTIONS }),
     "src/runtime.ts": readFileSync(`${REPO_ROOT}/runtime/tool-runtime.ts`, "utf8"),
     "src/tool.ts": WARM_TOOL,
+    "src/index.ts": WARM_INDEX,
     "test/tool.test.ts": WARM_TEST,
   };
 }
@@ -39,11 +41,28 @@ export async function run(input: Input, outer: ToolContext): Promise<Output> {
 }
 `;
 
+const WARM_INDEX = `import type { ToolModule } from "./runtime.js";
+import { inputSchema, outputSchema, run, type Input, type Output } from "./tool.js";
+
+const tool: ToolModule<Input, Output> = {
+  name: "warm",
+  description: "Warms the verifier",
+  inputSchema,
+  outputSchema,
+  inputJsonSchema: { type: "object", properties: { name: { type: "string" } }, required: ["name"] },
+  outputJsonSchema: { type: "object", properties: { greeting: { type: "string" } }, required: ["greeting"] },
+  run,
+};
+
+export default tool;
+`;
+
 const WARM_TEST = `import assert from "node:assert/strict";
 import { test } from "node:test";
-import { inputSchema } from "../src/tool.js";
+import tool from "../src/index.js";
+import { createContext, invoke } from "../src/runtime.js";
 
-await test("input", () => {
-  assert.equal(inputSchema.safeParse({ name: "x" }).success, true);
+await test("input", async () => {
+  await assert.rejects(invoke(tool, {}, createContext()), /invalid input/);
 });
 `;

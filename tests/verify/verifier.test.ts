@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { VerificationProblem, VerificationResult } from "../../compiler/api";
 import { createVerifier, GENERATED_COMPILER_OPTIONS, verificationCompilerOptions } from "../../compiler/verify/index";
+import { warmPackage } from "../../compiler/verify/warm-package";
 import { loadFixturePackage } from "./fixture-package";
 
 const verifier = createVerifier();
@@ -122,6 +123,19 @@ describe("verifier", () => {
     }
     times.sort((a, b) => a - b);
     console.log(`warm verify of the clean package, tool.ts changing: p50 ${(times[10] ?? 0).toFixed(1)} ms over 20 runs`);
+  });
+
+  it("verifies another tool after this one, and re-checks when package.json changes the module format", () => {
+    const large = loadFixturePackage("large");
+    expect(verifier.verify(large).problems).toEqual([]);
+    expect(verifier.verify({ ...clean, "package.json": clean["package.json"]?.replace('"name": "triage_refund"', '"name": "renamed"') ?? "" }).problems).toEqual([]);
+    // As CommonJS, the test's top-level await is an error, though no .ts file changed.
+    const commonJs = verifier.verify({ ...clean, "package.json": clean["package.json"]?.replace('"type": "module"', '"type": "commonjs"') ?? "" });
+    expect(problemsOf(commonJs, "tsc")).toContainEqual(expect.objectContaining({ file: "test/tool.test.ts", message: expect.stringContaining("TS1309") as unknown }));
+  });
+
+  it("warms up with a package that verifies clean", () => {
+    expect(verifier.verify(warmPackage()).problems).toEqual([]);
   });
 
   it("fails when tsconfig.json says other compiler options than the verified ones", () => {
