@@ -1,6 +1,6 @@
-import { useCallback, useMemo, useState, type ReactNode } from "react";
+import { useCallback, useEffect, useMemo, useState, type ReactNode } from "react";
 import { ApiClient, type ApiError } from "./api/client";
-import { forgetKey, readKey, storeKey } from "./auth";
+import { consumeKeyFromHash, forgetKey, readKey, storeKey } from "./auth";
 import { EditorPage } from "./pages/EditorPage";
 import { SignIn } from "./pages/SignIn";
 import { ToolsList } from "./pages/ToolsList";
@@ -11,6 +11,20 @@ export function App(): ReactNode {
   const [key, setKey] = useState<string | undefined>(() => readKey());
   const [message, setMessage] = useState<string | undefined>();
   const route = useRoute();
+
+  // A sign-in link opened in a tab that already runs the editor changes only the hash.
+  useEffect(() => {
+    const onHash = (): void => {
+      if (!window.location.hash.startsWith("#key=")) return;
+      consumeKeyFromHash();
+      setMessage(undefined);
+      setKey(readKey());
+    };
+    window.addEventListener("hashchange", onHash);
+    return () => {
+      window.removeEventListener("hashchange", onHash);
+    };
+  }, []);
 
   const onAuthError = useCallback((error: ApiError) => {
     forgetKey();

@@ -291,7 +291,8 @@ export class ApiClient {
       else throw error;
     }
     const o = isObj(body) ? body : {};
-    const filesValue = o.files;
+    // The server sends `sources` (path → content) with `files` as the list of paths.
+    const filesValue = isObj(o.sources) ? o.sources : o.files;
     const files: Record<string, string> = {};
     if (isObj(filesValue)) for (const [path, content] of Object.entries(filesValue)) files[path] = str(content);
     else for (const f of arr(filesValue)) if (isObj(f)) files[str(f.path)] = str(f.content);
@@ -336,10 +337,10 @@ export class ApiClient {
   }
 
   /** Runs the saved draft with an input. A tool error is a result (with its trace), not an exception. */
-  async testRun(id: string, input: JsonValue): Promise<RunResult> {
+  async testRun(id: string, input: JsonValue, graph?: unknown): Promise<RunResult> {
     let body: unknown;
     try {
-      body = await this.request("POST", `/api/tools/${encodeURIComponent(id)}/test-run`, { input });
+      body = await this.request("POST", `/api/tools/${encodeURIComponent(id)}/test-run`, graph === undefined ? { input } : { input, graph });
     } catch (error) {
       if (error instanceof ApiError && !error.isAuth && error.status !== 0 && error.status !== 404) {
         const details = isObj(error.details) ? error.details : {};
@@ -378,8 +379,9 @@ export class ApiClient {
     });
   }
 
-  async listRuns(toolId: string): Promise<RunSummary[]> {
-    return listOf(await this.request("GET", `/api/runs?tool=${encodeURIComponent(toolId)}`), "runs", "items").map(decodeRunSummary);
+  async listRuns(toolId?: string): Promise<(RunSummary & { readonly toolId?: string })[]> {
+    const query = toolId === undefined ? "" : `?tool=${encodeURIComponent(toolId)}`;
+    return listOf(await this.request("GET", `/api/runs${query}`), "runs", "items").map((r) => ({ ...decodeRunSummary(r), ...(isObj(r) && typeof r.toolId === "string" ? { toolId: r.toolId } : {}) }));
   }
 
   async getRun(runId: string): Promise<RunDetail> {

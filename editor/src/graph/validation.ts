@@ -33,14 +33,24 @@ export function validate(graph: Graph, resolveTool: ToolResolver | undefined, pr
       for (const [id, node] of result.analysis.nodes) if (node.output !== undefined) types.set(id, node.output);
       scope = { order: result.analysis.topology.order.map((n) => n.id), kinds, guards: result.analysis.guards, types };
     } else {
-      // No analysis (an output could not be typed, or the edges are unsound): guards from
-      // the structure when it has a topology, types from the last analysis that had them.
-      const structure = checkStructure(parsed.graph, registry);
-      const types = new Map<string, ValueType>();
-      for (const [id, type] of previousTypes) if (kinds.has(id)) types.set(id, type);
-      scope = structure.topology === undefined
-        ? { order: parsed.graph.nodes.map((n) => n.id), kinds, types }
-        : { order: structure.topology.order.map((n) => n.id), kinds, guards: computeGuards(structure.topology), types };
+      // No analysis: the tool's output type could not be inferred (an output node's value
+      // is broken) or the edges are unsound. Output nodes cannot be referenced, so the same
+      // graph with empty outputs types every other node exactly.
+      const withoutOutputs = { ...parsed.graph, nodes: parsed.graph.nodes.map((n) => (n.kind === "output" ? { ...n, config: { values: {} } } : n)) };
+      const retry = validateGraph(withoutOutputs, registry, resolveTool).analysis;
+      if (retry !== undefined) {
+        const types = new Map<string, ValueType>();
+        for (const [id, node] of retry.nodes) if (node.output !== undefined) types.set(id, node.output);
+        scope = { order: retry.topology.order.map((n) => n.id), kinds, guards: retry.guards, types };
+      } else {
+        // Unsound edges: guards from the structure when it has a topology, types from the last analysis.
+        const structure = checkStructure(parsed.graph, registry);
+        const types = new Map<string, ValueType>();
+        for (const [id, type] of previousTypes) if (kinds.has(id)) types.set(id, type);
+        scope = structure.topology === undefined
+          ? { order: parsed.graph.nodes.map((n) => n.id), kinds, types }
+          : { order: structure.topology.order.map((n) => n.id), kinds, guards: computeGuards(structure.topology), types };
+      }
     }
   }
   const sorted = sortDiagnostics(diagnostics).sort((a, b) => (a.severity === b.severity ? 0 : a.severity === "error" ? -1 : 1));

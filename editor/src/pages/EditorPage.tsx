@@ -359,7 +359,7 @@ function Workspace({ client, toolId, store }: { readonly client: ApiClient; read
       return;
     }
     try {
-      const result = await client.testRun(toolId, runInputRef.current);
+      const result = await client.testRun(toolId, runInputRef.current, graphFromDoc(docRef.current));
       setRun({ state: "done", result, label: "draft, just now" });
       overlay.setRun(undefined, result.trace);
       setRunView({ trace: result.trace });
@@ -584,7 +584,7 @@ function Workspace({ client, toolId, store }: { readonly client: ApiClient; read
         </header>
         <div className="workspace">
           <Palette onAdd={addNode} hasInput={hasInput} />
-          <div className="center">
+          <div className="center-pane">
             <div className="canvas" ref={wrapper} onDragOver={(e) => { if (e.dataTransfer.types.includes(DRAG_MIME)) { e.preventDefault(); e.dataTransfer.dropEffect = "move"; } }} onDrop={onDrop}>
               <ReactFlow<FlowNode, FlowEdge>
                 nodes={doc.nodes}
@@ -637,7 +637,7 @@ function Workspace({ client, toolId, store }: { readonly client: ApiClient; read
                 </div>
               )}
             </div>
-            <section className={`bottom${panelOpen ? "" : " collapsed"}`} aria-label="Panels">
+            <section className={`bottom-panel${panelOpen ? "" : " collapsed"}`} aria-label="Panels">
               <div className="tabs" role="tablist">
                 <button type="button" role="tab" aria-selected={tab === "problems"} className={tab === "problems" ? "active" : ""} onClick={() => { setTab("problems"); setPanelOpen(true); }}>
                   Problems {errors > 0 && <span className="badge badge-error">{errors}</span>} {warnings > 0 && <span className="badge badge-warning">{warnings}</span>}
@@ -659,7 +659,7 @@ function Workspace({ client, toolId, store }: { readonly client: ApiClient; read
               )}
             </section>
           </div>
-          <aside className="right" aria-label="Inspector">
+          <aside className="inspector-pane" aria-label="Inspector">
             {selected !== undefined && runView !== undefined && (
               <div className="segmented right-tabs">
                 <button type="button" className={rightTab === "settings" ? "active" : ""} onClick={() => { setRightTab("settings"); }}>Settings</button>

@@ -20,7 +20,11 @@ export function ToolsList({ client, onSignOut }: { readonly client: ApiClient; r
 
   const refresh = useCallback(async () => {
     try {
-      setLoad({ state: "ready", tools: await client.listTools() });
+      const [tools, runs] = await Promise.all([client.listTools(), client.listRuns().catch(() => [])]);
+      // Runs come newest first: the first one seen per tool is its last run.
+      const lastRun = new Map<string, string>();
+      for (const run of runs) if (run.toolId !== undefined && !lastRun.has(run.toolId)) lastRun.set(run.toolId, run.status);
+      setLoad({ state: "ready", tools: tools.map((t) => { const status = lastRun.get(t.id); return status === undefined ? t : { ...t, lastRunStatus: status }; }) });
     } catch (error) {
       setLoad({ state: "error", message: errorMessage(error) });
     }

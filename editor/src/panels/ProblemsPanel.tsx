@@ -6,7 +6,7 @@ import { formatMs } from "../ui/format";
 function ProblemsPanelView({ diagnostics, ms, onPick }: { readonly diagnostics: readonly Diagnostic[]; readonly ms: number; readonly onPick: (d: Diagnostic) => void }): ReactNode {
   if (diagnostics.length === 0) {
     return (
-      <div className="panel-empty" data-testid="problems-empty">
+      <div className="panel-ok" data-testid="problems-empty">
         <span className="ok-dot" aria-hidden="true" /> No problems: the graph validates. <span className="muted small">(checked in {formatMs(ms)})</span>
       </div>
     );
