@@ -312,25 +312,27 @@ export function adversarialGraph(s: Strings, testInput: string): FuzzGraph {
 }
 
 /**
- * The syntactic structure of a TypeScript file: every node's kind and depth, with the
- * content of string literals left out (and `["__proto__"]` computed names counted as
- * the string-literal names they stand for).
+ * The syntactic structure of a TypeScript file as a canonical tree: every node's kind
+ * and children, with the content of string literals left out, `["__proto__"]` computed
+ * names counted as the string-literal names they stand for, and the properties of an
+ * object literal (or type literal) in sorted order, since graph content may legitimately
+ * reorder them (JavaScript orders integer-like keys first; output fields follow the
+ * first output that names them). Anything else that differs is a change of structure.
  */
-export function structureOf(source: string): string[] {
+export function structureOf(source: string): string {
   const file = ts.createSourceFile("file.ts", source, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
-  const kinds: string[] = [];
-  const visit = (node: ts.Node, depth: number): void => {
-    if (ts.isComputedPropertyName(node) && ts.isStringLiteral(node.expression)) {
-      kinds.push(`${String(depth)}:${ts.SyntaxKind[ts.SyntaxKind.StringLiteral]}`);
-      return;
-    }
-    kinds.push(`${String(depth)}:${ts.SyntaxKind[node.kind]}`);
+  const unordered = new Set([ts.SyntaxKind.ObjectLiteralExpression, ts.SyntaxKind.TypeLiteral]);
+  const visit = (node: ts.Node): string => {
+    if (ts.isComputedPropertyName(node) && ts.isStringLiteral(node.expression)) return ts.SyntaxKind[ts.SyntaxKind.StringLiteral];
+    const children: string[] = [];
     ts.forEachChild(node, (child) => {
-      visit(child, depth + 1);
+      children.push(visit(child));
     });
+    if (unordered.has(node.kind)) children.sort();
+    const kind = ts.SyntaxKind[node.kind];
+    return children.length === 0 ? kind : `${kind}(${children.join(",")})`;
   };
-  visit(file, 0);
-  return kinds;
+  return visit(file);
 }
 
 /** Top-level statement kinds and the kinds of the statements of `run`. */

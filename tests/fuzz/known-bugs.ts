@@ -6,7 +6,7 @@
  *
  * Minimal repros are in each comment (graphs in the record test-case notation).
  */
-type Bug = "forEachItemPaths" | "optionalOperands" | "inheritedPropertyReferences" | "fallbackTypes" | "protoKeys" | "malformedTypeSchemas" | "unsafeIntegerLiterals" | "inheritedNameOutputFields";
+type Bug = "forEachItemPaths" | "optionalOperands" | "inheritedPropertyReferences" | "fallbackTypes" | "protoKeys" | "malformedTypeSchemas" | "unsafeIntegerLiterals" | "inheritedNameOutputFields" | "outputFallbacks";
 
 /** Typed as booleans (not literals), so code guarded by a flag type-checks either way. */
 export const FIXED: Readonly<Record<Bug, boolean>> = {
@@ -74,4 +74,11 @@ export const FIXED: Readonly<Record<Bug, boolean>> = {
    * { toString: "x" }; false → output { v: 1 }.
    */
   inheritedNameOutputFields: false,
+  /**
+   * The same as fallbackTypes, on output nodes: an output's `onError` fallback is not
+   * checked against the output's values (output nodes have no output type of their own).
+   * Repro: output { values: { v: 1 }, onError: { action: continue, fallback: { v: "x" } } }
+   * (or null, or {}) → INTERNAL_VERIFICATION_FAILED TS2322.
+   */
+  outputFallbacks: false,
 };

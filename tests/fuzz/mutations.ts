@@ -240,6 +240,7 @@ const mutations: Record<string, Mutation> = {
     if (choice === 0) node.retry = p.bool() ? { maxAttempts: p.int(-1, 30), backoff: p.one(["fixed", "linear", "exponential", "never"]) ?? "fixed", initialDelayMs: p.int(-5, 1000) } : p.json();
     else if (choice === 1) node.timeoutMs = p.bool() ? p.int(-1, 5000) : p.json();
     else if (choice === 2) node.onError = p.bool() ? { action: "fail" } : p.json();
+    else if (node.kind === "output" && !FIXED.outputFallbacks) node.onError = { action: "fail" };
     else node.onError = { action: "continue", fallback: p.json() };
     return `node ${show(node.id)} policy ${String(choice)}`;
   },
