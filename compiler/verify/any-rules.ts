@@ -35,8 +35,9 @@ function anyDeclaration(
   if (!ts.isIdentifier(node.name) || (!ts.isBindingElement(node) && node.type !== undefined)) return undefined;
   if (!isAny(checker.getTypeAtLocation(node))) return undefined;
   const initializer = ts.isPropertySignature(node) ? undefined : node.initializer;
-  // `let x;` evolves its type from assignments (reported there if they are any).
-  if (initializer === undefined && ts.isVariableDeclaration(node)) return undefined;
+  // `let x;` evolves its type from assignments (reported there if they are any); a
+  // `for (const x of …)` variable has no initializer but takes the element type.
+  if (initializer === undefined && ts.isVariableDeclaration(node) && !ts.isForOfStatement(node.parent.parent) && !ts.isForInStatement(node.parent.parent)) return undefined;
   // An `any` initializer is reported where it comes from.
   if (initializer !== undefined && isAny(checker.getTypeAtLocation(initializer))) return undefined;
   // `const { a } = anyValue`: reported at the pattern's source.

@@ -68,6 +68,13 @@ describe("verifier", () => {
     expect(problemsOf(leaked, "eslint")).toContainEqual(expect.objectContaining({ rule: "@typescript-eslint/no-unsafe-assignment" }));
   });
 
+  it("counts a loop variable and a callback parameter that are any through a library's any[]", () => {
+    const code = "export function keys(record: object): string[] {\n  const out: string[] = [];\n  for (const value of Object.values(record)) out.push(String(value));\n  Object.values(record).forEach((item) => out.push(String(item)));\n  return out;\n}";
+    const result = verifier.verify(withTool(code).files);
+    expect(result.tscPassed).toBe(true);
+    expect(problemsOf(result, "scan").map((problem) => problem.message)).toEqual(["`value` implicitly has type `any`", "`item` implicitly has type `any`"]);
+  });
+
   it.each([
     ["as unknown as", 'export const forced = ("text" as unknown as number) + 1;', "`as unknown as`", undefined],
     ["@ts-ignore", "// @ts-ignore\nexport const ignored: number = 1;", "`@ts-ignore`", "@typescript-eslint/ban-ts-comment"],
