@@ -3,10 +3,12 @@
  * real fetch, the loopback HTTP fixture for http nodes and the OpenAI-compatible fixture for
  * llm nodes. (tests/server/databases.test.ts runs the core flow on PostgreSQL too.)
  */
+import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { strFromU8, unzipSync } from "fflate";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startHttpFixture, startOpenAiFixture, type RunningServer } from "../support/fixture-servers";
@@ -300,6 +302,37 @@ describe("publishing and versions", () => {
     // The same version always downloads as the same bytes.
     const download = async (): Promise<Buffer> => Buffer.from(await (await fetch(`${t.url}/api/tools/${id}/versions/1/download`, { headers: { authorization: `Bearer ${t.adminKey}` } })).arrayBuffer());
     expect((await download()).equals(await download())).toBe(true);
+  });
+});
+
+describe("the downloaded package", () => {
+  it("unpacks into a package whose own tsc build and generated tests pass", async () => {
+    const graph = { ...obj(greetingGraph("standalone_greet")), tests: [{ name: "greets Ann", input: { name: "Ann" }, expectOutput: { greeting: "Hello, Ann!" } }] };
+    const { id } = await publishGraph(t, graph);
+    const response = await fetch(`${t.url}/api/tools/${id}/versions/1/download`, { headers: { authorization: `Bearer ${t.adminKey}` } });
+    const files = unzipSync(new Uint8Array(await response.arrayBuffer()));
+    const dir = mkdtempSync(join(tmpdir(), "toolwright-zip-"));
+    try {
+      for (const [path, content] of Object.entries(files)) {
+        const target = join(dir, path);
+        mkdirSync(dirname(target), { recursive: true });
+        writeFileSync(target, content);
+      }
+      const pkg = join(dir, "standalone_greet");
+      // As `npm install` would provide them: the repository's node_modules.
+      const nodeModules = fileURLToPath(new URL("../../node_modules", import.meta.url));
+      symlinkSync(nodeModules, join(pkg, "node_modules"), "dir");
+      const env = { PATH: process.env.PATH, HOME: process.env.HOME, NODE_OPTIONS: "" };
+      const build = spawnSync(join(nodeModules, ".bin", "tsc"), ["-p", pkg], { cwd: pkg, env, encoding: "utf8", timeout: 120_000 });
+      expect(build.status, `${build.stdout}\n${build.stderr}`).toBe(0);
+      expect(existsSync(join(pkg, "dist", "test", "tool.test.js"))).toBe(true);
+      const tests = spawnSync(process.execPath, ["--test", "dist/test/"], { cwd: pkg, env, encoding: "utf8", timeout: 120_000 });
+      expect(tests.status, `${tests.stdout}\n${tests.stderr}`).toBe(0);
+      expect(tests.stdout).toMatch(/^# pass [1-9]/m);
+      expect(tests.stdout).toMatch(/^# fail 0$/m);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
