@@ -21,7 +21,7 @@ beforeAll(async () => {
   stack = await startStack();
   browser = await launchBrowser();
   page = browser.page;
-  page.setDefaultTimeout(15_000);
+  page.setDefaultTimeout(30_000);
   page.on("pageerror", (error) => pageErrors.push(error.message));
 }, 180_000);
 
@@ -47,8 +47,10 @@ async function connect(sourceId: string, sourcePort: string, targetId: string): 
 }
 
 async function selectNode(id: string): Promise<void> {
+  const settings = page.getByRole("button", { name: "Settings", exact: true });
+  if ((await settings.count()) > 0) await settings.click();
   await node(id).locator(".tw-node-title").click();
-  await expect.poll(() => inspector().locator(`[data-inspector-node="${id}"]`).count()).toBe(1);
+  await expect.poll(() => node(id).locator(".tw-node.is-selected").count()).toBe(1);
 }
 
 async function edgeCount(): Promise<number> {
@@ -167,7 +169,7 @@ describe("editor end to end", () => {
     await page.getByRole("button", { name: "Run", exact: true }).last().click();
     await expect.poll(() => page.getByTestId("run-outcome").textContent(), { timeout: 60_000 }).toBe("succeeded");
     expect(JSON.parse((await page.getByTestId("run-output").textContent()) ?? "null")).toEqual({ reply: 42 });
-    for (const id of ["input", "http", "output"]) await expect.poll(() => node(id).getAttribute("data-run-status")).toBe("succeeded");
+    for (const id of ["input", "http", "output"]) await expect.poll(() => node(id).locator(".tw-node").getAttribute("data-run-status")).toBe("succeeded");
     await selectNode("http");
     await page.getByRole("button", { name: "Run details" }).click();
     const details = page.getByTestId("span-output");
@@ -196,16 +198,20 @@ describe("editor end to end", () => {
     await page.keyboard.press("Control+z");
     await expect.poll(() => node("http").count()).toBe(1);
     await expect.poll(edgeCount).toBe(2);
-    // Remove the delay node again (it would be an unreachable node).
-    await page.getByRole("button", { name: "Undo" }).click();
+    // Remove the delay node again (it would be an unreachable node): one more undo step.
     await page.getByRole("button", { name: "Undo" }).click();
     await expect.poll(count).toBe(before);
     await screenshot(page, "08-undo-redo");
   });
 
-  it("publishes a version and downloads its zip", async () => {
+  it("publishes a version and downloads its zip", { timeout: 120_000 }, async () => {
     await page.getByRole("button", { name: "Publish", exact: true }).click();
-    await expect.poll(() => page.locator('.versions-table tr[data-version="1"]').count(), { timeout: 60_000 }).toBe(1);
+    try {
+      await expect.poll(() => page.locator('.versions-table tr[data-version="1"]').count(), { timeout: 60_000 }).toBe(1);
+    } catch (error) {
+      await screenshot(page, "09-publish-failed");
+      throw error;
+    }
     expect(await page.getByTestId("snippet-curl").textContent()).toContain("/tools/order_triage/invoke");
     await screenshot(page, "09-published");
     const [download] = await Promise.all([page.waitForEvent("download"), page.locator('.versions-table tr[data-version="1"]').getByRole("button", { name: "Download zip" }).click()]);

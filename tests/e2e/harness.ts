@@ -10,6 +10,7 @@ import { fileURLToPath } from "node:url";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { build } from "vite";
 import { createServer } from "../../server/app";
+import { warmCompiler } from "../../server/compile-service";
 import { openDatabase, type Database } from "../../server/db/index";
 import { createApiKey } from "../../server/keys/index";
 import { createLogger } from "../../server/logging";
@@ -40,6 +41,8 @@ export async function startStack(): Promise<Stack> {
   const [http, openai] = await Promise.all([startHttpFixture(), startOpenAiFixture()]);
   const db = await openDatabase({ dataDir: join(dir, "data") });
   const admin = await createApiKey(db, { name: "e2e", scope: "admin" });
+  // The server runs in this process: a cold verifier would block the test driver too.
+  warmCompiler();
   const server = createServer({
     db,
     editorDir,
