@@ -42,6 +42,6 @@ const stats = (samples: number[]): string => {
   return `p50 ${at(0.5)} ms, p95 ${at(0.95)} ms, min ${at(0)} ms, max ${at(1)} ms`;
 };
 console.log(`fixture ${fixture} (src/tool.ts ${String(lines)} lines)`);
-console.log(`cold: warm() ${warmMs.toFixed(0)} ms, then first verify ${firstMs.toFixed(0)} ms`);
+console.log(`cold: the process's first verification (warm()) ${warmMs.toFixed(0)} ms; the first real one after it ${firstMs.toFixed(0)} ms`);
 console.log(`warm, tool.ts changing, 30 runs: wall ${stats(wall)}`);
 console.log(`                                 cpu  ${stats(cpu)}`);
