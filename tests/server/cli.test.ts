@@ -116,7 +116,8 @@ describe("toolwright serve and keys", () => {
       again.child.kill("SIGTERM");
     }
     expect(await again.exited).toBe(0);
-  });
+    // Two cold starts (tsx, Prisma, the compiler's warm-up): seconds each, more on a busy machine.
+  }, 240_000);
 
   it("answers usage errors with exit code 2", () => {
     const noScope = cli(["keys", "create", "--name", "x", "--data-dir", dataDir]);
@@ -129,5 +130,5 @@ describe("toolwright serve and keys", () => {
     expect(help.status).toBe(0);
     expect(help.stdout).toContain("toolwright serve");
     expect(help.stdout).toContain("toolwright keys create");
-  });
+  }, 180_000);
 });
