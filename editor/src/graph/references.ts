@@ -89,7 +89,7 @@ export function filterCandidates(candidates: readonly RefCandidate[], query: str
   }
   // After a dot, show the next level first: `order.` lists order.body, order.status…
   const level = q.split(".").length - 1;
-  starts.sort((a, b) => Math.abs(a.depth - level - (q.endsWith(".") ? 1 : 0)) - Math.abs(b.depth - level - (q.endsWith(".") ? 1 : 0)));
+  starts.sort((a, b) => Math.abs(a.depth - level) - Math.abs(b.depth - level));
   return [...starts, ...contains].slice(0, limit);
 }
 
