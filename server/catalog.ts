@@ -60,7 +60,7 @@ export function createCatalog(db: Database): Catalog {
 
   return {
     async resolve(name, number) {
-      const tool = await db.tools.getByName(name);
+      const tool = await db.tools.getSummaryByName(name);
       if (tool === null) return null;
       const wanted = number ?? tool.latestVersion;
       if (wanted < 1 || wanted > tool.latestVersion) return null;

@@ -126,7 +126,7 @@ export interface Models {
   tool: {
     create(args: { data: { name: string; description: string; draftGraph: string } }): PromiseLike<ToolRow>;
     findMany(args: {
-      where?: { latestVersion: { gt: number } };
+      where?: { latestVersion: { gt: number } } | { name: string };
       select: typeof toolSummarySelect;
       orderBy: { name: "asc" };
     }): PromiseLike<ToolSummaryRow[]>;

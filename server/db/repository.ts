@@ -252,6 +252,12 @@ export function createRepositories(client: Client): Repositories {
       return row === null ? null : toToolRecord(row);
     },
 
+    async getSummaryByName(name) {
+      // `name` is unique: at most one row, read without the draft graph.
+      const [row] = await client.tool.findMany({ where: { name }, select: toolSummarySelect, orderBy: { name: "asc" } });
+      return row === undefined ? null : toToolSummary(row);
+    },
+
     async update(id, changes) {
       const data: { name?: string; description?: string; draftGraph?: string } = {};
       if (changes.name !== undefined) data.name = changes.name;

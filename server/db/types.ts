@@ -48,6 +48,8 @@ export interface ToolStore {
   list(): Promise<ToolSummary[]>;
   get(id: string): Promise<ToolRecord | null>;
   getByName(name: string): Promise<ToolRecord | null>;
+  /** As getByName without the draft graph: one small row (the invoke path reads it per call). */
+  getSummaryByName(name: string): Promise<ToolSummary | null>;
   /** @throws DatabaseError `not_found`, `name_taken` */
   update(id: string, changes: ToolChanges): Promise<ToolRecord>;
   /** Deletes the tool with its versions and runs. False when there was no such tool. */
