@@ -5,6 +5,7 @@ import { referenceName, type Reference } from "../parse/template";
 import type { RecordRegistry } from "../records/registry";
 import { isAssignable } from "../types/assignable";
 import { describeType } from "../types/describe";
+import { conformanceProblem } from "../types/conforms";
 import { lookupPath } from "../types/path";
 import { schemaType, type ObjectTypeSchema, type TypeSchema, type ValueType } from "../types/type-schema";
 import { FALSE } from "../validate/bdd";
@@ -47,6 +48,7 @@ export function analyze(
   guards: Guards,
   registry: RecordRegistry,
   resolveTool: ToolResolver | undefined,
+  invalidConfig: ReadonlySet<string> = new Set(),
 ): { analysis?: Analysis; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const nodes = new Map<string, NodeTypes>();
@@ -55,6 +57,11 @@ export function analyze(
   for (const node of topology.order) {
     const kind = registry.get(node.kind);
     if (kind === undefined) continue;
+    // A config that failed validation (already reported) has no type to infer from.
+    if (invalidConfig.has(node.id)) {
+      nodes.set(node.id, { schemas: {}, values: new Map() });
+      continue;
+    }
     const config = node.config;
     const sites = valueSites(config, kind.record.config_schema.fields);
     const values = new Map<string, TypedValue>();
@@ -145,6 +152,19 @@ export function analyze(
     };
     const derived = derivers[kind.record.output_type.derive](ctx);
     nodes.set(node.id, { ...derived, values });
+    // An output node's value (what a fallback replaces) is its values object.
+    const produced = kind.record.output_type.derive === "none" ? derivers.values_object(ctx).output : derived.output;
+    if (node.onError?.action === "continue" && produced !== undefined) {
+      const problem = conformanceProblem(node.onError.fallback, produced.schema);
+      if (problem !== undefined) {
+        diagnostics.push(
+          diagnostic("TYPE_MISMATCH", `\`${node.id}\` onError fallback${problem.path.length > 0 ? `.${problem.path.join(".")}` : ""} ${problem.message}: the fallback must have the node's output type (${describeType(produced)})`, {
+            nodeId: node.id,
+            path: ["onError", "fallback", ...problem.path],
+          }),
+        );
+      }
+    }
     if (kind.record.output_type.derive === "merge_fields") checkMergeExhaustive(node, guards, diagnostics);
   }
 

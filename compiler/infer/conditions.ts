@@ -38,6 +38,12 @@ export function checkConditions(ctx: DeriveContext): void {
     };
     const lb = baseOf(l);
     const rb = baseOf(r);
+    const needsLeft = ["greater_than", "greater_or_equal", "less_than", "less_or_equal", "contains", "matches"].includes(operator);
+    const needsRight = needsLeft || operator === "in";
+    if ((needsLeft && left.type.optional) || (needsRight && right?.type.optional === true)) {
+      mismatch("values that are always present, but an operand may be missing (make the field required, or test it with is_empty first)");
+      return;
+    }
     switch (operator) {
       case "equals":
       case "not_equals":
@@ -51,6 +57,7 @@ export function checkConditions(ctx: DeriveContext): void {
         return;
       case "contains":
         if (!(lb === "string" && rb === "string") && lb !== "array") mismatch("a string and a string, or an array and an element");
+        else if (l.type === "array" && l.items.type !== "unknown" && rb !== "unknown" && baseOf(l.items) !== rb) mismatch(`an element of the array's type (${describeSchema(l.items)})`);
         return;
       case "in":
         if (!(rb === "array" || (rb === "string" && lb === "string"))) mismatch("a value and an array (or a string in a string)");

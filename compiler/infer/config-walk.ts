@@ -53,7 +53,7 @@ function walk(value: JsonValue, spec: FieldSpec, path: readonly (string | number
     case "variant": {
       if (!isObject(value)) return;
       const tag = value[spec.discriminator];
-      const fields = typeof tag === "string" ? spec.variants[tag] : undefined;
+      const fields = typeof tag === "string" && Object.hasOwn(spec.variants, tag) ? spec.variants[tag] : undefined;
       if (fields !== undefined) walkFields(value, fields, path, itemScope, sites);
       return;
     }

@@ -72,8 +72,8 @@ export const derivers: Readonly<Record<OutputDeriver, (ctx: DeriveContext) => De
       const fits = typeof c === "number" ? base === "number" || base === "integer" : base === "string";
       if (!fits) report("TYPE_MISMATCH", `switch value is ${describeType(value.type)}, but case ${JSON.stringify(c)} is a ${typeof c}`, ["cases", i]);
     });
-    if (value?.sound === true && !["string", "number", "integer"].includes(value.type.schema.type)) {
-      report("TYPE_MISMATCH", `switch value must be a string or number, not ${describeType(value.type)}`, ["value"]);
+    if (value?.sound === true && (value.type.optional || !["string", "number", "integer"].includes(value.type.schema.type))) {
+      report("TYPE_MISMATCH", `switch value must be a string or number that is always present, not ${describeType(value.type)}`, ["value"]);
     }
     return { output: schemaType(objectSchema({ value: value?.type.schema ?? { type: "unknown" } })), schemas: {} };
   },
@@ -84,16 +84,19 @@ export const derivers: Readonly<Record<OutputDeriver, (ctx: DeriveContext) => De
   merge_fields: ({ config, values, report }): Derived => {
     const fields = isObject(config.values) ? config.values : {};
     const properties: Record<string, TypeSchema> = {};
+    const required: string[] = [];
     for (const [field, candidates] of Object.entries(fields)) {
       const list = Array.isArray(candidates) ? (candidates as readonly JsonValue[]) : [];
       let joined: TypeSchema | undefined;
       let sound = true;
+      let optional = false;
       for (const i of list.keys()) {
         const t = values.get(pathKey(["values", field, i]));
         if (t?.sound !== true) {
           sound = false;
           continue;
         }
+        optional ||= t.type.optional;
         const next = joined === undefined ? t.type.schema : joinSchemas(joined, t.type.schema);
         if (next === undefined && joined !== undefined) {
           report("TYPE_MISMATCH", `merge field \`${field}\` mixes ${describeType(schemaType(joined))} with ${describeType(t.type)}`, ["values", field, i]);
@@ -102,8 +105,10 @@ export const derivers: Readonly<Record<OutputDeriver, (ctx: DeriveContext) => De
         joined = next ?? joined;
       }
       properties[field] = sound ? (joined ?? { type: "unknown" }) : { type: "unknown" };
+      // A candidate that may be missing makes the merged field optional.
+      if (!optional) required.push(field);
     }
-    return { output: schemaType(objectSchema(properties)), schemas: {} };
+    return { output: schemaType(objectSchema(properties, required)), schemas: {} };
   },
   called_tool_output: (ctx): Derived => {
     const callee = resolveCallee(ctx);
@@ -145,7 +150,7 @@ function resolveCallee({ config, resolveTool, report }: DeriveContext): ToolSign
 function checkCallInput({ config, values, report, node }: DeriveContext, callee: ToolSignature, at: readonly string[]): void {
   const input = isObject(config.input) ? config.input : {};
   for (const field of Object.keys(input)) {
-    const expected = callee.input.properties[field];
+    const expected = Object.hasOwn(callee.input.properties, field) ? callee.input.properties[field] : undefined;
     if (expected === undefined) {
       report("TYPE_MISMATCH", `\`${callee.name}\` has no input field \`${field}\``, [...at, field], `Its input fields are: ${Object.keys(callee.input.properties).join(", ")}.`);
       continue;

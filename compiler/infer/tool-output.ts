@@ -18,6 +18,12 @@ export function inferToolOutput(topology: Topology, nodes: ReadonlyMap<string, N
     const values = output.config.values;
     if (typeof values !== "object" || values === null || Array.isArray(values)) continue;
     for (const field of Object.keys(values)) {
+      if (field in Object.prototype) {
+        // Every JavaScript object inherits these names, so they cannot be typed as optional output fields.
+        diagnostics.push(diagnostic("INVALID_CONFIG", `output field \`${field}\` is a name every JavaScript object has; rename it`, { nodeId: output.id, path: ["config", "values", field] }));
+        sound = false;
+        continue;
+      }
       const typed = nodes.get(output.id)?.values.get(pathKey(["values", field]));
       if (typed === undefined || !typed.sound) {
         sound = false;

@@ -52,7 +52,8 @@ export function typeOfValue(
       }
     }
   }
-  if (typeof value === "number") return { type: schemaType({ type: Number.isInteger(value) ? "integer" : "number" }), sound: true };
+  // Integers beyond 2^53 are not integers to zod (or to JSON consumers): type them as numbers.
+  if (typeof value === "number") return { type: schemaType({ type: Number.isSafeInteger(value) ? "integer" : "number" }), sound: true };
   if (typeof value === "boolean") return { type: schemaType({ type: "boolean" }), sound: true };
   if (value === null) return { type: schemaType({ type: "null" }), sound: true };
   const recurse = (v: JsonValue, p: string | number): TypedValue => typeOfValue(v, [...at, p], resolve, onTemplateIssue, onOptionalInterpolation);

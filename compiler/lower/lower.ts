@@ -81,8 +81,10 @@ function lowerNode(node: GraphNode, analysis: Analysis, registry: RecordRegistry
   }
   const awaited = new Map<string, string>();
   const candidates = new Map<string, string>();
+  const itemType = itemTypeOf(record?.config_schema.fields ?? {}, types?.values);
   const refCode = (ref: Reference): string => {
-    if (ref.node === "item" || ref.node === "index") return ref.node;
+    if (ref.node === "index") return "index";
+    if (ref.node === "item") return `item${accessPath(itemType, ref.path)}`;
     const target = varNames.get(ref.node) ?? "";
     let local = awaited.get(ref.node);
     if (local === undefined) {
@@ -131,6 +133,13 @@ function lowerNode(node: GraphNode, analysis: Analysis, registry: RecordRegistry
   };
 }
 
+/** The element type `{{item}}` ranges over: the items of the array the item_scope field references. */
+function itemTypeOf(fields: Readonly<Record<string, FieldSpec>>, values: ReadonlyMap<string, { readonly type: ValueType }> | undefined): ValueType {
+  const scope = Object.values(fields).find((f) => f.item_scope !== undefined)?.item_scope;
+  const items = scope === undefined ? undefined : values?.get(scope)?.type.schema;
+  return schemaType(items?.type === "array" ? items.items : { type: "unknown" });
+}
+
 /** Property access along a reference path, with `?.` after any step that may be missing. */
 function accessPath(base: ValueType, path: readonly string[]): string {
   let code = "";
@@ -169,6 +178,11 @@ function fieldView(value: JsonValue, spec: FieldSpec, ctx: LowerContext): FieldV
     case "template":
     case "reference":
     case "value": {
+      if (spec.type === "template" && typeof value === "string") {
+        // A template is always text, also when it is exactly one reference to a non-string.
+        const parsed = parseString(value);
+        if (parsed.kind === "reference") return { ...plain, $code: `text(${ctx.refCode(parsed.ref)})` };
+      }
       if (spec.type === "reference" && spec.candidate === true && typeof value === "string") {
         const parsed = parseString(value);
         if (parsed.kind === "reference") {
@@ -195,7 +209,7 @@ function fieldView(value: JsonValue, spec: FieldSpec, ctx: LowerContext): FieldV
     case "variant": {
       if (!isObject(value)) return { ...plain, $code: "undefined" };
       const tag = spec.type === "variant" ? value[spec.discriminator] : undefined;
-      const fields = spec.type === "object" ? spec.fields : { [spec.discriminator]: { type: "string" } as FieldSpec, ...(typeof tag === "string" ? spec.variants[tag] : {}) };
+      const fields = spec.type === "object" ? spec.fields : { [spec.discriminator]: { type: "string" } as FieldSpec, ...(typeof tag === "string" && Object.hasOwn(spec.variants, tag) ? spec.variants[tag] : {}) };
       const children = fieldsView(value, fields, ctx);
       const code = objectCode(Object.entries(children).filter(([, v]) => !v.$missing).map(([k, v]) => [k, v.$code] as const));
       return { ...plain, ...children, $code: code };

@@ -20,7 +20,7 @@ export function isSchemaAssignable(source: TypeSchema, target: TypeSchema): bool
     case "object": {
       if (source.type !== "object") return false;
       return Object.entries(target.properties).every(([key, targetProp]) => {
-        const sourceProp = source.properties[key];
+        const sourceProp = Object.hasOwn(source.properties, key) ? source.properties[key] : undefined;
         if (sourceProp === undefined) return !isRequired(target, key);
         if (isRequired(target, key) && !isRequired(source, key)) return false;
         return isSchemaAssignable(sourceProp, targetProp);

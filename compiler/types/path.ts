@@ -14,7 +14,8 @@ export function lookupPath(type: ValueType, path: readonly string[]): PathLookup
     const schema = current.schema;
     if (schema.type === "unknown") return { ok: false, reason: "untyped", at };
     if (schema.type === "object") {
-      const prop = schema.properties[segment];
+      // Own properties only: `constructor` or `toString` are not fields of a schema.
+      const prop = Object.hasOwn(schema.properties, segment) ? schema.properties[segment] : undefined;
       if (prop === undefined) return { ok: false, reason: "missing-property", at };
       current = schemaType(prop, current.optional || !isRequired(schema, segment));
     } else if (schema.type === "array" && /^(0|[1-9][0-9]*)$/.test(segment)) {

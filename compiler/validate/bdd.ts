@@ -5,15 +5,19 @@
  */
 export const FALSE = 0;
 export const TRUE = 1;
+const PAIR = 2 ** 26;
 
 export class Bdd {
   private readonly variable: number[] = [Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER];
   private readonly low: number[] = [0, 1];
   private readonly high: number[] = [0, 1];
-  private readonly unique = new Map<string, number>();
-  private readonly andMemo = new Map<string, number>();
-  private readonly orMemo = new Map<string, number>();
+  // Keys pack two node ids into one number (ids stay below 2^26), so lookups allocate nothing.
+  private readonly unique = new Map<number, number>();
+  private readonly andMemo = new Map<number, number>();
+  private readonly orMemo = new Map<number, number>();
   private readonly notMemo = new Map<number, number>();
+  /** unique table, second level: (variable, low) → high → node. */
+  private readonly levels: Map<number, number>[] = [];
 
   /** The function "variable v is true". */
   variableNode(v: number): number {
@@ -61,8 +65,8 @@ export class Bdd {
     return assignment;
   }
 
-  private apply(a: number, b: number, memo: Map<string, number>, recurse: (x: number, y: number) => number): number {
-    const key = a < b ? `${String(a)},${String(b)}` : `${String(b)},${String(a)}`;
+  private apply(a: number, b: number, memo: Map<number, number>, recurse: (x: number, y: number) => number): number {
+    const key = a < b ? a * PAIR + b : b * PAIR + a;
     const cached = memo.get(key);
     if (cached !== undefined) return cached;
     const va = this.varOf(a);
@@ -77,14 +81,20 @@ export class Bdd {
 
   private make(v: number, low: number, high: number): number {
     if (low === high) return low;
-    const key = `${String(v)},${String(low)},${String(high)}`;
-    const existing = this.unique.get(key);
+    let level = this.unique.get(v * PAIR + low);
+    if (level === undefined) {
+      level = this.levels.length;
+      this.levels.push(new Map());
+      this.unique.set(v * PAIR + low, level);
+    }
+    const byHigh = this.levels[level] as Map<number, number>;
+    const existing = byHigh.get(high);
     if (existing !== undefined) return existing;
     const id = this.variable.length;
     this.variable.push(v);
     this.low.push(low);
     this.high.push(high);
-    this.unique.set(key, id);
+    byHigh.set(high, id);
     return id;
   }
 

@@ -21,7 +21,6 @@ export function computeGuards(topology: Topology): Guards {
   const bdd = new Bdd();
   const portVar = new Map<string, Map<string, number>>();
   const varInfo: { nodeId: string; ports: readonly string[]; port: string }[] = [];
-  let constraints = TRUE;
   // Decision variables in topological order keep BDDs small for typical graphs.
   for (const node of topology.order) {
     const ports = topology.outPorts.get(node.id) ?? [];
@@ -33,13 +32,21 @@ export function computeGuards(topology: Topology): Guards {
       vars.set(ports[0] ?? "", bdd.variableNode(v));
       vars.set(ports[1] ?? "", bdd.not(bdd.variableNode(v)));
     } else {
-      const nodes = ports.map((port) => {
+      // Priority encoding: port i is "x_i and no earlier x_j"; the last port is "no x_j".
+      // Every assignment picks exactly one port, so no exactly-one constraint has to be
+      // carried by every guard (which made guards grow with the whole graph).
+      let noneBefore = TRUE;
+      for (const [i, port] of ports.entries()) {
+        if (i === ports.length - 1) {
+          vars.set(port, noneBefore);
+          break;
+        }
         const v = varInfo.length;
         varInfo.push({ nodeId: node.id, ports, port });
-        return bdd.variableNode(v);
-      });
-      ports.forEach((port, i) => vars.set(port, nodes[i] ?? FALSE));
-      constraints = bdd.and(constraints, exactlyOne(bdd, nodes));
+        const x = bdd.variableNode(v);
+        vars.set(port, bdd.and(noneBefore, x));
+        noneBefore = bdd.and(noneBefore, bdd.not(x));
+      }
     }
     portVar.set(node.id, vars);
   }
@@ -47,7 +54,7 @@ export function computeGuards(topology: Topology): Guards {
   for (const node of topology.order) {
     const incoming = topology.incoming.get(node.id) ?? [];
     if (incoming.length === 0) {
-      runs.set(node.id, node.kind === "input" ? constraints : FALSE);
+      runs.set(node.id, node.kind === "input" ? TRUE : FALSE);
       continue;
     }
     let guard = FALSE;
@@ -64,12 +71,17 @@ export function computeGuards(topology: Topology): Guards {
     bdd,
     runs,
     describe: (witness) => {
+      // Unassigned variables are don't-cares: reading them as false still satisfies the witness.
       const said: string[] = [];
-      for (const [v, value] of [...witness.entries()].sort((a, b) => a[0] - b[0])) {
+      const seen = new Set<string>();
+      for (const v of [...witness.keys()].sort((a, b) => a - b)) {
         const info = varInfo[v];
-        if (info === undefined) continue;
-        if (info.ports.length === 2) said.push(`\`${info.nodeId}\` takes \`${value ? info.port : (info.ports[1] ?? "")}\``);
-        else if (value) said.push(`\`${info.nodeId}\` takes \`${info.port}\``);
+        if (info === undefined || seen.has(info.nodeId)) continue;
+        seen.add(info.nodeId);
+        const own = varInfo.map((x, i) => ({ ...x, i })).filter((x) => x.nodeId === info.nodeId);
+        const chosen = own.find((x) => witness.get(x.i) === true);
+        const port = info.ports.length === 2 ? (witness.get(v) === true ? info.port : (info.ports[1] ?? "")) : (chosen?.port ?? info.ports[info.ports.length - 1] ?? "");
+        said.push(`\`${info.nodeId}\` takes \`${port}\``);
       }
       return said;
     },
@@ -80,16 +92,6 @@ export function computeGuards(topology: Topology): Guards {
       return ((set[a >>> 5] ?? 0) & (1 << (a & 31))) !== 0;
     },
   };
-}
-
-function exactlyOne(bdd: Bdd, vars: readonly number[]): number {
-  let none = TRUE;
-  let one = FALSE;
-  for (const v of vars) {
-    one = bdd.or(bdd.and(one, bdd.not(v)), bdd.and(none, v));
-    none = bdd.and(none, bdd.not(v));
-  }
-  return one;
 }
 
 function computeAncestors(topology: Topology): Map<string, Uint32Array> {

@@ -41,8 +41,9 @@ function asArray(value: unknown): unknown[] {
  * Checks names, kinds, configs, edges, the single input, outputs, cycles and
  * reachability; returns every problem at once and, when edges are sound, the topology.
  */
-export function checkStructure(graph: Graph, registry: RecordRegistry): { diagnostics: Diagnostic[]; topology?: Topology } {
+export function checkStructure(graph: Graph, registry: RecordRegistry): { diagnostics: Diagnostic[]; topology?: Topology; invalidConfig: ReadonlySet<string> } {
   const diagnostics: Diagnostic[] = [];
+  const invalidConfig = new Set<string>();
   if (!TOOL_NAME.test(graph.tool.name)) {
     diagnostics.push(diagnostic("INVALID_TOOL_NAME", `tool name ${JSON.stringify(graph.tool.name)} is not a valid tool name`));
   }
@@ -63,6 +64,7 @@ export function checkStructure(graph: Graph, registry: RecordRegistry): { diagno
     }
     const config = kind.config.safeParse(node.config);
     if (!config.success) {
+      invalidConfig.add(node.id);
       for (const issue of config.error.issues) {
         const path = issue.path.map((p) => (typeof p === "number" ? p : String(p)));
         diagnostics.push(diagnostic("INVALID_CONFIG", `\`${node.id}\` config${path.length > 0 ? `.${path.join(".")}` : ""}: ${issue.message}`, { nodeId: node.id, path: ["config", ...path] }));
@@ -80,11 +82,11 @@ export function checkStructure(graph: Graph, registry: RecordRegistry): { diagno
   if (!graph.nodes.some((n) => n.kind === "output")) diagnostics.push(diagnostic("NO_OUTPUT", "the graph has no output node"));
 
   const edges = resolveEdges(graph, byId, registry, diagnostics);
-  if (edges === undefined) return { diagnostics };
+  if (edges === undefined) return { diagnostics, invalidConfig };
   const topology = sortTopologically(graph, byId, edges, registry, diagnostics);
   // Without an input node everything is unreachable: MISSING_INPUT says it once.
   if (topology !== undefined && first !== undefined) checkReachability(topology, diagnostics);
-  return topology === undefined ? { diagnostics } : { diagnostics, topology };
+  return topology === undefined ? { diagnostics, invalidConfig } : { diagnostics, topology, invalidConfig };
 }
 
 function resolveEdges(graph: Graph, byId: ReadonlyMap<string, GraphNode>, registry: RecordRegistry, diagnostics: Diagnostic[]): ResolvedEdge[] | undefined {

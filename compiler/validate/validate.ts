@@ -15,7 +15,7 @@ export function validateGraph(graph: Graph, registry: RecordRegistry, resolveToo
   const structure = checkStructure(graph, registry);
   if (structure.topology === undefined) return { diagnostics: structure.diagnostics };
   const guards = computeGuards(structure.topology);
-  const inferred = analyze(graph, structure.topology, guards, registry, resolveTool);
+  const inferred = analyze(graph, structure.topology, guards, registry, resolveTool, structure.invalidConfig);
   const diagnostics = [...structure.diagnostics, ...inferred.diagnostics];
   return inferred.analysis === undefined ? { diagnostics } : { diagnostics, analysis: inferred.analysis };
 }

@@ -16,7 +16,7 @@ export const FIXED: Readonly<Record<Bug, boolean>> = {
    * for_each items "{{input.rows}}", input { n: "{{item.price}}" } → the callee gets
    * n = { price: 3 } and the run fails with SCHEMA_MISMATCH (generated: `input: { "n": item }`).
    */
-  forEachItemPaths: false,
+  forEachItemPaths: true,
   /**
    * A possibly missing (optional) operand is accepted where the generated code needs a
    * value: conditional greater_than/less_than/…/contains/matches, switch `value`, merge
@@ -24,21 +24,21 @@ export const FIXED: Readonly<Record<Bug, boolean>> = {
    * (TS2532 / TS2345 / TS2322). Repro: input { n: number } not required; conditional
    * left "{{input.n}}" greater_than 3.
    */
-  optionalOperands: false,
+  optionalOperands: true,
   /**
    * A reference whose path names a property every object inherits (`constructor`,
    * `toString`, `__proto__`, …) makes compileGraph throw "Cannot convert undefined or
    * null to object" (emit.ts jsonLiteral) instead of returning UNKNOWN_REFERENCE.
    * Repro: transform t { k: 1 }, output { u: "{{t.constructor}}" }.
    */
-  inheritedPropertyReferences: false,
+  inheritedPropertyReferences: true,
   /**
    * `onError: { action: continue, fallback }` is never checked against the node's output
    * type: a fallback of another shape (or null, or a widened enum) yields
    * INTERNAL_VERIFICATION_FAILED (TS2322). Repro: transform t { v: 1 } with fallback
    * { v: "x" }, output { v: "{{t.v}}" }.
    */
-  fallbackTypes: false,
+  fallbackTypes: true,
   /**
    * Object keys named `__proto__` (output/transform values, input schema properties,
    * nested literals) are silently dropped: zod's `z.record` (graph parse) and
@@ -46,7 +46,7 @@ export const FIXED: Readonly<Record<Bug, boolean>> = {
    * with a diagnostic. Repro: output values { "__proto__": "p", a: 1 } → compiles; the run
    * returns { a: 1 }.
    */
-  protoKeys: false,
+  protoKeys: true,
   /**
    * A type schema that fails config validation (INVALID_CONFIG) is still used by type
    * inference, and compileGraph throws a TypeError instead of returning the diagnostic.
@@ -55,7 +55,7 @@ export const FIXED: Readonly<Record<Bug, boolean>> = {
    * `items: null`; `required` not an array (1, true, {}). Repro: input config
    * { schema: null } → "Cannot read properties of null (reading 'type')" (analyze.ts).
    */
-  malformedTypeSchemas: false,
+  malformedTypeSchemas: true,
   /**
    * An integer literal beyond Number.MAX_SAFE_INTEGER (9007199254740992, 1e21) is typed
    * `integer` (Number.isInteger), but zod's `.int()` refuses unsafe integers, so every run
@@ -63,15 +63,16 @@ export const FIXED: Readonly<Record<Bug, boolean>> = {
    * Expected: type such literals as `number` (or refuse them at compile time).
    * Repro: output values { big: 9007199254740992 } → compiles; invoke → INVALID_OUTPUT.
    */
-  unsafeIntegerLiterals: false,
+  unsafeIntegerLiterals: true,
   /**
    * An output field named like a member every object inherits (`toString`, `constructor`,
    * `valueOf`, `hasOwnProperty`, `isPrototypeOf`, …) that only some outputs set (so it is
    * optional in Output) fails verification: the other outputs' object literals inherit
    * e.g. `toString: () => string`, not assignable to `string | undefined`.
-   * Expected: compiles. Actual: INTERNAL_VERIFICATION_FAILED TS2322 ("The types of
-   * 'value["toString"]' are incompatible"). Repro: conditional on input.ok; true → output
-   * { toString: "x" }; false → output { v: 1 }.
+   * Was: INTERNAL_VERIFICATION_FAILED TS2322 ("The types of 'value["toString"]' are
+   * incompatible"). Resolved by refusing such output field names with INVALID_CONFIG
+   * (tests/compiler/regressions.test.ts), so the valid-graph generators keep away from them:
+   * the flag stays false on purpose.
    */
   inheritedNameOutputFields: false,
   /**
@@ -80,5 +81,5 @@ export const FIXED: Readonly<Record<Bug, boolean>> = {
    * Repro: output { values: { v: 1 }, onError: { action: continue, fallback: { v: "x" } } }
    * (or null, or {}) → INTERNAL_VERIFICATION_FAILED TS2322.
    */
-  outputFallbacks: false,
+  outputFallbacks: true,
 };

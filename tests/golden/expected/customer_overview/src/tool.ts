@@ -36,7 +36,7 @@ export async function run(input: Input, outer: ToolContext): Promise<Output> {
   // node orders (http)
   const n2_orders = step(ctx, { id: "orders", kind: "http" }, [[n0_input, "out"]], async (scope) => {
     const r_n0_input = ranValue(await n0_input, "input");
-    const request = scope.record<HttpRequest>({ method: "GET", url: "https://shop.example/orders", headers: undefined, query: { "customer": r_n0_input["customerId"], "limit": "5" }, body: undefined, auth: undefined, responseType: "json" });
+    const request = scope.record<HttpRequest>({ method: "GET", url: "https://shop.example/orders", headers: undefined, query: { "customer": text(r_n0_input["customerId"]), "limit": "5" }, body: undefined, auth: undefined, responseType: "json" });
     const response = await ctx.http(request, scope.signal);
     return { status: response.status, headers: response.headers, body: n2_orders_body.parse(response.body) };
   });

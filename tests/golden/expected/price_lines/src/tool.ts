@@ -29,14 +29,14 @@ export async function run(input: Input, outer: ToolContext): Promise<Output> {
   const n1_each = step(ctx, { id: "each", kind: "for_each" }, [[n0_input, "out"]], async (scope) => {
     const r_n0_input = ranValue(await n0_input, "input");
     const items = scope.record(r_n0_input["lines"]);
-    return { results: await mapConcurrent(items, 2, scope.signal, async (item, index) => n1_each_output.parse(await ctx.callTool({ tool: "line_total", version: 1, input: { "sku": (text(r_n0_input["orderId"]) + "/" + text(item)), "price": item, "position": index } }, scope.signal))) };
+    return { results: await mapConcurrent(items, 2, scope.signal, async (item, index) => n1_each_output.parse(await ctx.callTool({ tool: "line_total", version: 1, input: { "sku": (text(r_n0_input["orderId"]) + "/" + text(item["sku"])), "price": item["unitPrice"], "position": index } }, scope.signal))) };
   });
 
   // node defaults (for_each)
   const n2_defaults = step(ctx, { id: "defaults", kind: "for_each" }, [[n0_input, "out"]], async (scope) => {
     const r_n0_input = ranValue(await n0_input, "input");
     const items = scope.record(r_n0_input["lines"]);
-    return { results: await mapConcurrent(items, 4, scope.signal, async (item, index) => n2_defaults_output.parse(await ctx.callTool({ tool: "line_total", version: undefined, input: { "sku": item, "price": 0, "position": index } }, scope.signal))) };
+    return { results: await mapConcurrent(items, 4, scope.signal, async (item, index) => n2_defaults_output.parse(await ctx.callTool({ tool: "line_total", version: undefined, input: { "sku": item["sku"], "price": 0, "position": index } }, scope.signal))) };
   });
 
   // node out (output)

@@ -25,7 +25,7 @@ export async function run(input: Input, outer: ToolContext): Promise<Output> {
   // node primary (http)
   const n1_primary = step(ctx, { id: "primary", kind: "http", retry: { "maxAttempts": 5, "backoff": "exponential", "initialDelayMs": 100, "maxDelayMs": 2000 }, timeoutMs: 3000, onError: "continue" }, [[n0_input, "out"]], async (scope) => {
     const r_n0_input = ranValue(await n0_input, "input");
-    const request = scope.record<HttpRequest>({ method: "GET", url: "https://search.example/api", headers: undefined, query: { "q": r_n0_input["q"] }, body: undefined, auth: undefined, responseType: "json" });
+    const request = scope.record<HttpRequest>({ method: "GET", url: "https://search.example/api", headers: undefined, query: { "q": text(r_n0_input["q"]) }, body: undefined, auth: undefined, responseType: "json" });
     const response = await ctx.http(request, scope.signal);
     return { status: response.status, headers: response.headers, body: n1_primary_body.parse(response.body) };
   }, { fallback: () => ({ "status": 0, "headers": {}, "body": { "hits": 0 } }) });
