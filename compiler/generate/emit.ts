@@ -8,7 +8,8 @@ import { isRequired, type TypeSchema } from "../types/type-schema";
  */
 export function stringLiteral(value: string): string {
   // JSON is a valid TS string literal; escape the two line terminators JSON leaves raw.
-  return JSON.stringify(value).replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
+  const json = JSON.stringify(value);
+  return /[\u2028\u2029]/.test(json) ? json.replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029") : json;
 }
 
 /** An object key: quoted, and computed for `__proto__` so it stays an own property. */

@@ -8,7 +8,7 @@ import { describeType } from "../types/describe";
 import { conformanceProblem } from "../types/conforms";
 import { lookupPath } from "../types/path";
 import { schemaType, type ObjectTypeSchema, type TypeSchema, type ValueType } from "../types/type-schema";
-import { FALSE } from "../validate/bdd";
+import { FALSE, TRUE } from "../validate/bdd";
 import type { Guards } from "../validate/guards";
 import type { Topology } from "../validate/structure";
 import { pathKey, valueSites, type ValueSite } from "./config-walk";
@@ -53,6 +53,7 @@ export function analyze(
   const diagnostics: Diagnostic[] = [];
   const nodes = new Map<string, NodeTypes>();
   const referenced = new Set<string>();
+  const nodesById = new Map(graph.nodes.map((n) => [n.id, n]));
 
   for (const node of topology.order) {
     const kind = registry.get(node.kind);
@@ -81,7 +82,7 @@ export function analyze(
     };
     const resolveReference = (from: GraphNode, ref: Reference, at: readonly (string | number)[], candidate: boolean): ValueType | undefined => {
       const where = { nodeId: from.id, path: ["config", ...at] };
-      const target = graph.nodes.find((n) => n.id === ref.node);
+      const target = nodesById.get(ref.node);
       if (target === undefined) {
         diagnostics.push(diagnostic("UNKNOWN_REFERENCE", `\`${from.id}\` references \`${ref.node}\`, which is not a node of the graph`, where));
         return undefined;
@@ -97,8 +98,9 @@ export function analyze(
       }
       const fromRuns = guards.runs.get(from.id) ?? FALSE;
       const targetRuns = guards.runs.get(target.id) ?? FALSE;
-      const skipped = guards.bdd.and(fromRuns, guards.bdd.not(targetRuns));
-      const witness = candidate ? undefined : guards.bdd.witness(skipped);
+      // Fast paths before BDD work: a node that always runs, or runs exactly when this one does.
+      const trivially = candidate || targetRuns === TRUE || targetRuns === fromRuns;
+      const witness = trivially ? undefined : guards.bdd.witness(guards.bdd.and(fromRuns, guards.bdd.not(targetRuns)));
       if (witness !== undefined) {
         const when = guards.describe(witness);
         diagnostics.push(
@@ -215,8 +217,15 @@ function checkRunGuarantees(topology: Topology, guards: Guards, diagnostics: Dia
     const when = guards.describe(open);
     diagnostics.push(diagnostic("OUTPUT_NOT_GUARANTEED", `a run can end without reaching an output node${when.length > 0 ? `: when ${when.join(" and ")}` : ""}`, {}));
   }
-  for (const [i, a] of outputs.entries()) {
-    for (const b of outputs.slice(i + 1)) {
+  // One pass finds each output that can run together with an earlier one; only then are the
+  // earlier outputs searched for the partner (pairwise checks would be quadratic).
+  let earlier = FALSE;
+  for (const [i, b] of outputs.entries()) {
+    const bRuns = guards.runs.get(b.id) ?? FALSE;
+    const overlaps = bdd.and(earlier, bRuns) !== FALSE;
+    earlier = bdd.or(earlier, bRuns);
+    if (!overlaps) continue;
+    for (const a of outputs.slice(0, i)) {
       const both = bdd.witness(bdd.and(guards.runs.get(a.id) ?? FALSE, guards.runs.get(b.id) ?? FALSE));
       if (both === undefined) continue;
       const when = guards.describe(both);

@@ -21,6 +21,20 @@ const REFERENCE_BODY = /^\s*([A-Za-z][A-Za-z0-9_-]*)((?:\.[A-Za-z0-9_$-]+)*)\s*$
  * string interpolation.
  */
 export function parseString(source: string): ParsedString {
+  const cached = parsedStrings.get(source);
+  if (cached !== undefined) return cached;
+  const parsed = parseUncached(source);
+  // Inference and lowering both read every value string: parse each once.
+  if (source.length > 4_096) return parsed;
+  if (parsedStrings.size >= PARSED_CACHE_LIMIT) parsedStrings.clear();
+  parsedStrings.set(source, parsed);
+  return parsed;
+}
+
+const PARSED_CACHE_LIMIT = 20_000;
+const parsedStrings = new Map<string, ParsedString>();
+
+function parseUncached(source: string): ParsedString {
   if (!source.includes("{{")) {
     return { kind: "literal", text: source };
   }
