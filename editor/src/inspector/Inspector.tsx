@@ -1,4 +1,4 @@
-import { useMemo, useState, type ReactNode } from "react";
+import { memo, useMemo, useState, type ReactNode } from "react";
 import { lookupPath, parseString, type Diagnostic, type GraphNode, type JsonValue, type ValueType } from "../compiler";
 import { isJsonObject, withKey, type JsonObject } from "../graph/model";
 import { referenceCandidates, type Scope } from "../graph/references";
@@ -11,7 +11,7 @@ export type NodePatch = Partial<Omit<GraphNode, "position" | "id">> & { readonly
  * The selected node's form: its record's config fields, its id and label, and the
  * node-level retry / timeout / on-error policies. Diagnostics of the node are listed on top.
  */
-export function Inspector(props: {
+function InspectorView(props: {
   readonly node: Omit<GraphNode, "position">;
   readonly scope: Scope;
   readonly diagnostics: readonly Diagnostic[];
@@ -225,3 +225,6 @@ function clampInt(text: string, min: number, max: number): number {
 export function isConfigObject(value: unknown): value is JsonObject {
   return isJsonObject(value);
 }
+
+/** Memoized: dragging the selected node changes its position, not what the form shows. */
+export const Inspector = memo(InspectorView);

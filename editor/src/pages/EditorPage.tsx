@@ -83,6 +83,12 @@ interface RunView {
 }
 
 const NODE_ID = /^[A-Za-z][A-Za-z0-9_-]{0,99}$/;
+// React Flow compares these props by identity and updates its store when they change: keep them stable.
+const FIT_VIEW = { padding: 0.25, maxZoom: 1.1 } as const;
+const EDGE_OPTIONS = { type: "smoothstep" } as const;
+const PRO_OPTIONS = { hideAttribution: true } as const;
+const DELETE_KEYS = ["Delete", "Backspace"];
+const MULTI_SELECT_KEYS = ["Shift", "Meta", "Control"];
 
 function Workspace({ client, toolId, store }: { readonly client: ApiClient; readonly toolId: string; readonly store: DocStore }): ReactNode {
   const doc = useSyncExternalStore(store.subscribe, store.getSnapshot);
@@ -94,6 +100,7 @@ function Workspace({ client, toolId, store }: { readonly client: ApiClient; read
   docRef.current = doc;
 
   const [validation, setValidation] = useState<Validation>(EMPTY_VALIDATION);
+  const [validationCount, setValidationCount] = useState(0);
   const [tab, setTab] = useState<BottomTab>("problems");
   const [panelOpen, setPanelOpen] = useState(true);
   const [save, setSave] = useState<SaveState>({ state: "saved" });
@@ -126,6 +133,7 @@ function Workspace({ client, toolId, store }: { readonly client: ApiClient; read
       const result = validate(graphFromDoc(docRef.current), resolveTool, lastTypes.current);
       lastTypes.current = result.scope.types;
       setValidation(result);
+      setValidationCount((n) => n + 1);
       overlay.setDiagnostics(result.byNode);
     }, 120);
     return () => { window.clearTimeout(timer); };
@@ -149,7 +157,7 @@ function Workspace({ client, toolId, store }: { readonly client: ApiClient; read
 
   useEffect(() => {
     if (!store.dirty) return;
-    setSave((s) => (s.state === "saving" ? s : { state: "unsaved" }));
+    setSave((s) => (s.state === "saving" || s.state === "unsaved" ? s : { state: "unsaved" }));
     const timer = window.setTimeout(() => void saveNow(), 1500);
     return () => { window.clearTimeout(timer); };
   }, [doc, store, saveNow]);
@@ -217,6 +225,15 @@ function Workspace({ client, toolId, store }: { readonly client: ApiClient; read
     [flow, notify, store],
   );
 
+  const onCanvasDoubleClick = useCallback(
+    (e: React.MouseEvent) => {
+      if (!(e.target instanceof HTMLElement) || !e.target.classList.contains("react-flow__pane")) return;
+      const rect = wrapper.current?.getBoundingClientRect();
+      setQuickAdd({ screen: { x: e.clientX - (rect?.left ?? 0), y: e.clientY - (rect?.top ?? 0) }, flow: flow.screenToFlowPosition({ x: e.clientX, y: e.clientY }) });
+    },
+    [flow],
+  );
+
   const onDrop = useCallback(
     (e: React.DragEvent) => {
       const kind = e.dataTransfer.getData(DRAG_MIME);
@@ -231,6 +248,8 @@ function Workspace({ client, toolId, store }: { readonly client: ApiClient; read
   // ------------------------------------------------------------------ selection
   const selectedNodes = useMemo(() => doc.nodes.filter((n) => n.selected === true), [doc.nodes]);
   const selected = selectedNodes.length === 1 ? selectedNodes[0] : undefined;
+  const selectedId = selected?.id;
+  const selectedData = selected?.data.node;
 
   const selectNode = useCallback(
     (id: string, reveal: boolean) => {
@@ -266,8 +285,8 @@ function Workspace({ client, toolId, store }: { readonly client: ApiClient; read
   // ------------------------------------------------------------------ inspector edits
   const patchSelected = useCallback(
     (patch: NodePatch, key: string) => {
-      if (selected === undefined) return;
-      const id = selected.id;
+      if (selectedId === undefined) return;
+      const id = selectedId;
       store.update(
         (d) => ({
           ...d,
@@ -279,13 +298,13 @@ function Workspace({ client, toolId, store }: { readonly client: ApiClient; read
         { coalesce: `${id}:${key}` },
       );
     },
-    [selected, store],
+    [selectedId, store],
   );
 
   const renameSelected = useCallback(
     (newId: string): string | undefined => {
-      if (selected === undefined) return undefined;
-      const oldId = selected.id;
+      if (selectedId === undefined) return undefined;
+      const oldId = selectedId;
       if (!NODE_ID.test(newId) || newId === "item" || newId === "index") return "Letters, digits, _ and -, starting with a letter (not item or index).";
       if (docRef.current.nodes.some((n) => n.id === newId)) return `Another node is already called ${newId}.`;
       store.update(
@@ -302,7 +321,7 @@ function Workspace({ client, toolId, store }: { readonly client: ApiClient; read
       );
       return undefined;
     },
-    [selected, store],
+    [selectedId, store],
   );
 
   const deleteSelection = useCallback(() => {
@@ -544,7 +563,7 @@ function Workspace({ client, toolId, store }: { readonly client: ApiClient; read
   const inputSchema = doc.nodes.find((n) => n.data.node.kind === "input")?.data.node.config.schema;
   const errors = validation.diagnostics.filter((d) => d.severity === "error").length;
   const warnings = validation.diagnostics.length - errors;
-  const selectedDiagnostics = useMemo(() => (selected === undefined ? [] : validation.diagnostics.filter((d) => d.nodeId === selected.id)), [selected, validation.diagnostics]);
+  const selectedDiagnostics = useMemo(() => (selectedId === undefined ? [] : validation.diagnostics.filter((d) => d.nodeId === selectedId)), [selectedId, validation.diagnostics]);
   const selectedSpan = selected !== undefined ? runView?.trace.find((s) => s.nodeId === selected.id) : undefined;
   const minimapColor = useCallback((n: FlowNode) => CATEGORY_COLOR[recordOf(n.data.node.kind)?.component.category ?? ""] ?? "#94a3b8", []);
 
@@ -598,22 +617,16 @@ function Workspace({ client, toolId, store }: { readonly client: ApiClient; read
                 onBeforeDelete={onBeforeDelete}
                 onNodeDragStart={() => { store.checkpoint(); }}
                 onSelectionDragStart={() => { store.checkpoint(); }}
-                onDoubleClick={(e) => {
-                  const target = e.target as HTMLElement;
-                  if (!target.classList.contains("react-flow__pane")) return;
-                  const rect = wrapper.current?.getBoundingClientRect();
-                  setQuickAdd({ screen: { x: e.clientX - (rect?.left ?? 0), y: e.clientY - (rect?.top ?? 0) }, flow: flow.screenToFlowPosition({ x: e.clientX, y: e.clientY }) });
-                }}
+                onDoubleClick={onCanvasDoubleClick}
                 zoomOnDoubleClick={false}
-                deleteKeyCode={["Delete", "Backspace"]}
-                multiSelectionKeyCode={["Shift", "Meta", "Control"]}
+                deleteKeyCode={DELETE_KEYS}
+                multiSelectionKeyCode={MULTI_SELECT_KEYS}
                 selectionKeyCode="Shift"
                 fitView
-                fitViewOptions={{ padding: 0.25, maxZoom: 1.1 }}
-                minZoom={0.05}
-                onlyRenderVisibleElements={doc.nodes.length > 200}
-                defaultEdgeOptions={{ type: "smoothstep" }}
-                proOptions={{ hideAttribution: true }}
+                fitViewOptions={FIT_VIEW}
+                minZoom={0.02}
+                defaultEdgeOptions={EDGE_OPTIONS}
+                proOptions={PRO_OPTIONS}
               >
                 <Background variant={BackgroundVariant.Dots} gap={18} size={1.2} color="#cbd5e1" />
                 <Controls showInteractive={false} />
@@ -647,7 +660,7 @@ function Workspace({ client, toolId, store }: { readonly client: ApiClient; read
                 <button type="button" role="tab" aria-selected={tab === "run"} className={tab === "run" ? "active" : ""} onClick={() => { setTab("run"); setPanelOpen(true); }}>Run</button>
                 <button type="button" role="tab" aria-selected={tab === "versions"} className={tab === "versions" ? "active" : ""} onClick={() => { setTab("versions"); setPanelOpen(true); }}>Versions</button>
                 <span className="tabs-spacer" />
-                <span className="muted small">validated in {formatMs(validation.ms)}</span>
+                <span className="muted small" data-testid="validation-time" data-ms={validation.ms.toFixed(3)} data-count={validationCount}>validated in {formatMs(validation.ms)}</span>
                 <button type="button" className="ghost small-button" onClick={() => { setPanelOpen((o) => !o); }} aria-label={panelOpen ? "Collapse panel" : "Expand panel"}>{panelOpen ? "▾" : "▴"}</button>
               </div>
               {panelOpen && (
@@ -670,7 +683,7 @@ function Workspace({ client, toolId, store }: { readonly client: ApiClient; read
             {selected !== undefined && runView !== undefined && rightTab === "run" ? (
               <SpanDetails nodeId={selected.id} span={selectedSpan} />
             ) : selected !== undefined ? (
-              <Inspector key={selected.id} node={selected.data.node} scope={validation.scope} diagnostics={selectedDiagnostics} toolNames={toolNames} onChange={patchSelected} onRename={renameSelected} onDelete={deleteSelection} />
+              <Inspector key={selected.id} node={selectedData ?? selected.data.node} scope={validation.scope} diagnostics={selectedDiagnostics} toolNames={toolNames} onChange={patchSelected} onRename={renameSelected} onDelete={deleteSelection} />
             ) : selectedNodes.length > 1 ? (
               <div className="inspector-empty">
                 <p><strong>{selectedNodes.length} nodes selected.</strong></p>
