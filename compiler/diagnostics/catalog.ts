@@ -35,6 +35,8 @@ export const diagnosticCatalog = {
   UNUSED_OUTPUT: { severity: "warning", hint: "Reference this node's output, or delete the node if it is not needed." },
   OPTIONAL_IN_TEMPLATE: { severity: "warning", hint: "A missing value renders as an empty string; make the field required if that is not intended." },
   NAME_REJECTED_BY_TARGET: { severity: "warning", hint: "Rename so every agent ecosystem accepts the tool." },
+  DESCRIPTION_REJECTED_BY_TARGET: { severity: "warning", hint: "Shorten the tool description to at most 1024 characters." },
+  INPUT_NOT_STRICT: { severity: "warning", hint: "Simplify the input (fewer fields, enum values or nesting levels) so OpenAI's strict mode can guarantee valid arguments." },
   INTERNAL_VERIFICATION_FAILED: {
     severity: "error",
     hint: "The graph is valid but the generated code failed verification: this is a Toolwright bug; please report it with the graph.",

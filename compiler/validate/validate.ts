@@ -3,6 +3,7 @@ import type { Diagnostic } from "../diagnostics/catalog";
 import type { Graph } from "../graph/schema";
 import { analyze, type Analysis } from "../infer/analyze";
 import type { RecordRegistry } from "../records/registry";
+import { checkTargets } from "../targets/check";
 import { computeGuards } from "./guards";
 import { checkStructure } from "./structure";
 
@@ -17,5 +18,10 @@ export function validateGraph(graph: Graph, registry: RecordRegistry, resolveToo
   const guards = computeGuards(structure.topology);
   const inferred = analyze(graph, structure.topology, guards, registry, resolveTool, structure.invalidConfig);
   const diagnostics = [...structure.diagnostics, ...inferred.diagnostics];
-  return inferred.analysis === undefined ? { diagnostics } : { diagnostics, analysis: inferred.analysis };
+  if (inferred.analysis === undefined) return { diagnostics };
+  // What agent ecosystems would refuse (names, description, strict mode): warnings.
+  // A name already refused as INVALID_TOOL_NAME is not reported again per target.
+  const nameRefused = structure.diagnostics.some((d) => d.code === "INVALID_TOOL_NAME");
+  diagnostics.push(...checkTargets({ name: graph.tool.name, description: graph.tool.description, input: inferred.analysis.toolInput }, { checkName: !nameRefused }));
+  return { diagnostics, analysis: inferred.analysis };
 }

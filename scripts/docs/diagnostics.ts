@@ -80,7 +80,20 @@ export const DIAGNOSTIC_MEANINGS: Readonly<Record<DiagnosticCode, Meaning>> = {
   INVALID_EDGE: { phase: "reserved", meaning: "Reserved in the catalog; compiler 0.1.0 does not report it (edge problems are reported as `UNKNOWN_NODE`, `UNKNOWN_PORT` or `CYCLE`)." },
   UNUSED_OUTPUT: { phase: "infer", meaning: "Nothing references the output of a `transform` or `merge` node, so the node has no effect." },
   OPTIONAL_IN_TEMPLATE: { phase: "infer", meaning: "A template interpolates a value that may be missing (an optional field, an array element); a missing value renders as an empty string." },
-  NAME_REJECTED_BY_TARGET: { phase: "reserved", meaning: "Reserved in the catalog; compiler 0.1.0 does not report it." },
+  NAME_REJECTED_BY_TARGET: {
+    phase: "validate",
+    meaning:
+      "An agent ecosystem would refuse a name: the tool name (OpenAI function names `^[a-zA-Z0-9_-]{1,64}$`, MCP tool names `^[A-Za-z0-9._-]{1,128}$`; unreachable while `INVALID_TOOL_NAME` is stricter), or a top-level input field name outside `^[a-zA-Z0-9_.-]{1,64}$`, which Anthropic's API (Claude, and MCP clients built on it) refuses for the whole request. See [agents.md](agents.md).",
+  },
+  DESCRIPTION_REJECTED_BY_TARGET: {
+    phase: "validate",
+    meaning: "The tool description is longer than the 1024 characters OpenAI function calling accepts; the OpenAI definition carries its first 1024 characters.",
+  },
+  INPUT_NOT_STRICT: {
+    phase: "validate",
+    meaning:
+      "The input exceeds a limit of OpenAI's strict mode (5000 properties, 10 levels of object nesting, 1000 enum values, 120,000 characters of names and enum values), so the OpenAI definition is served with `strict: false`. Optional fields are not a reason: strict definitions make them required and nullable. See [agents.md](agents.md).",
+  },
   INTERNAL_VERIFICATION_FAILED: {
     phase: "verify",
     meaning:
