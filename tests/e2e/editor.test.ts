@@ -9,7 +9,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { unzipSync, strFromU8 } from "fflate";
 import type { Locator, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser, screenshot, startStack, type Browser, type Stack } from "./harness";
 
 let stack: Stack;
@@ -24,6 +24,10 @@ beforeAll(async () => {
   page.setDefaultTimeout(30_000);
   page.on("pageerror", (error) => pageErrors.push(error.message));
 }, 180_000);
+
+afterEach(async (context) => {
+  if (context.task.result?.state === "fail") await screenshot(page, `failed-${context.task.name.slice(0, 40).replace(/\W+/g, "-")}`);
+});
 
 afterAll(async () => {
   await browser.close();
@@ -254,6 +258,51 @@ describe("editor end to end", () => {
     await page.keyboard.press("Escape");
     expect(await node("shape").count()).toBe(1);
     await screenshot(page, "11-imported");
+    expect(pageErrors).toEqual([]);
+  });
+
+  it("runs a realistic tool (docs/graph-format.md's triage example) through the LLM fixture, showing skipped branches", { timeout: 120_000 }, async () => {
+    const triage = {
+      format: "toolwright.graph/v1",
+      tool: { name: "triage_refund", description: "Decide how to answer a refund request" },
+      nodes: [
+        { id: "input", kind: "input", position: { x: 0, y: 60 }, config: { schema: { type: "object", properties: { orderId: { type: "string", description: "The order to refund" }, message: { type: "string", description: "What the customer wrote" } }, required: ["orderId", "message"] } } },
+        { id: "order", kind: "http", label: "Look up the order", position: { x: 300, y: 60 }, config: { method: "GET", url: `${stack.http.url}/orders/{{input.orderId}}`, response: { type: "json", schema: { type: "object", properties: { amount: { type: "number" } }, required: ["amount"] } } }, retry: { maxAttempts: 3, backoff: "exponential", initialDelayMs: 200 }, timeoutMs: 5000 },
+        { id: "big", kind: "conditional", label: "Over 100?", position: { x: 600, y: 60 }, config: { combineWith: "AND", conditions: [{ left: "{{order.body.amount}}", operator: "greater_than", right: 100 }] } },
+        { id: "escalate", kind: "output", label: "Escalate", position: { x: 900, y: -60 }, config: { values: { action: "escalate", amount: "{{order.body.amount}}" } } },
+        { id: "reply", kind: "llm", label: "Draft a reply", position: { x: 900, y: 160 }, config: { model: "gpt-4o-mini", system: "You answer customers briefly.", prompt: "Write a short reply to: {{input.message}}", output: { type: "text" } } },
+        { id: "done", kind: "output", label: "Reply", position: { x: 1200, y: 160 }, config: { values: { action: "reply", amount: "{{order.body.amount}}", text: "{{reply.text}}" } } },
+      ],
+      edges: [
+        { id: "e1", source: "input", target: "order" },
+        { id: "e2", source: "order", target: "big" },
+        { id: "e3", source: "big", sourcePort: "true", target: "escalate" },
+        { id: "e4", source: "big", sourcePort: "false", target: "reply" },
+        { id: "e5", source: "reply", target: "done" },
+      ],
+    };
+    // A new tool (a published tool keeps its name), then the example imported into it.
+    await page.getByRole("button", { name: "Back to tools" }).click();
+    await page.getByRole("button", { name: "New tool" }).first().click();
+    await page.getByLabel("Name").fill("triage_refund");
+    await page.getByRole("button", { name: "Create tool" }).click();
+    await node("output").waitFor();
+    await page.getByTestId("import-file").setInputFiles({ name: "triage.graph.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(triage)) });
+    await node("reply").waitFor();
+    await page.getByRole("tab", { name: /^Problems/ }).click();
+    await expect.poll(() => page.getByTestId("problems-empty").count()).toBe(1);
+    await page.getByRole("tab", { name: "Run", exact: true }).click();
+    await page.getByLabel("orderId").fill("20");
+    await page.getByLabel("message").fill("Where is my refund?");
+    await page.keyboard.press("Control+Enter");
+    await expect.poll(() => page.getByTestId("run-outcome").textContent(), { timeout: 60_000 }).toBe("succeeded");
+    expect(JSON.parse((await page.getByTestId("run-output").textContent()) ?? "null")).toEqual({ action: "reply", amount: 20, text: "echo: Write a short reply to: Where is my refund?" });
+    await expect.poll(() => node("escalate").locator(".tw-node").getAttribute("data-run-status")).toBe("skipped");
+    await expect.poll(() => node("reply").locator(".tw-node").getAttribute("data-run-status")).toBe("succeeded");
+    await selectNode("reply");
+    await page.getByRole("button", { name: "Run details" }).click();
+    await page.getByTestId("span-details").waitFor();
+    await screenshot(page, "12-realistic-tool");
     expect(pageErrors).toEqual([]);
   });
 });

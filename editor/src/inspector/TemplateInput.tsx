@@ -19,7 +19,14 @@ export function TemplateInput(props: {
   const { value, onChange, candidates, multiline } = props;
   const ref = useRef<HTMLInputElement & HTMLTextAreaElement>(null);
   const listId = useId();
-  const [menu, setMenu] = useState<{ items: RefCandidate[]; active: number } | undefined>();
+  // The menu keeps what was typed; its items are recomputed on every render, so they follow
+  // the scope when a validation that finishes after the keystroke changes it.
+  const [open, setOpen] = useState<{ query: string; active: number } | undefined>();
+  const items = open === undefined ? [] : filterCandidates(candidates(), open.query);
+  const menu = open === undefined ? undefined : { items, active: Math.min(open.active, Math.max(items.length - 1, 0)) };
+  const setMenu = (next: { items: readonly RefCandidate[]; active: number } | undefined): void => {
+    setOpen(next === undefined || open === undefined ? undefined : { query: open.query, active: next.active });
+  };
   const pendingCaret = useRef<number | undefined>(undefined);
 
   useLayoutEffect(() => {
@@ -30,12 +37,8 @@ export function TemplateInput(props: {
   });
 
   const refresh = (text: string, caret: number): void => {
-    const open = openReferenceAt(text, caret);
-    if (open === undefined) {
-      setMenu(undefined);
-      return;
-    }
-    setMenu({ items: filterCandidates(candidates(), open.query), active: 0 });
+    const at = openReferenceAt(text, caret);
+    setOpen(at === undefined ? undefined : { query: at.query, active: 0 });
   };
 
   const accept = (candidate: RefCandidate): void => {

@@ -376,6 +376,7 @@ function Workspace({ client, toolId, store }: { readonly client: ApiClient; read
     if (!(await saveNow())) {
       setRun({ state: "failed", message: "The draft could not be saved, so it was not run." });
       overlay.setRun(undefined, undefined);
+      setRunView(undefined);
       return;
     }
     try {
@@ -468,10 +469,11 @@ function Workspace({ client, toolId, store }: { readonly client: ApiClient; read
       }
       const graph: Graph = parsed.graph;
       store.update(() => docFromGraph(graph), "push");
+      clearRun();
       notify(`Imported ${graph.tool.name}: ${String(graph.nodes.length)} nodes`, "success");
       window.setTimeout(() => void flow.fitView({ padding: 0.2, duration: 200 }), 50);
     },
-    [flow, notify, store],
+    [clearRun, flow, notify, store],
   );
 
   // ------------------------------------------------------------------ layout
