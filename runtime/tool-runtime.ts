@@ -138,7 +138,10 @@ export function sleep(ms: number, signal: AbortSignal): Promise<void> {
 }
 
 function abortError(signal: AbortSignal): ToolError {
-  const reason: unknown = signal.reason;
+  return abortReasonError(signal.reason);
+}
+
+function abortReasonError(reason: unknown): ToolError {
   if (isToolError(reason)) return reason;
   return new ToolError("CANCELLED", reason instanceof Error ? reason.message : "the run was cancelled");
 }
@@ -174,35 +177,73 @@ function errorSummary(error: ToolError): { code: string; message: string } {
   return { code: error.code, message: error.message };
 }
 
-/** Runs `attempt` once per try with the node's timeout, retrying retryable failures per policy. */
-async function withRetry<T>(ctx: ToolContext, spec: NodeSpec, attempt: (signal: AbortSignal) => Promise<T>): Promise<{ value: T; attempts: number }> {
+/**
+ * Runs the node's body once per try with the node's timeout, retrying retryable failures per
+ * policy. Only a node with a timeout gets an AbortController (and a timer) per attempt;
+ * otherwise the attempt runs on the run's own signal, which is all a per-attempt signal
+ * would follow.
+ */
+async function withRetry<T>(ctx: ToolContext, spec: NodeSpec, record: <I>(input: I) => I, body: (scope: NodeScope) => Promise<T>): Promise<{ value: T; attempts: number }> {
   const maxAttempts = spec.retry?.maxAttempts ?? 1;
   for (let attemptNo = 1; ; attemptNo++) {
-    const controller = new AbortController();
-    const onRunAbort = (): void => {
-      controller.abort(ctx.signal.reason);
-    };
-    if (ctx.signal.aborted) onRunAbort();
-    ctx.signal.addEventListener("abort", onRunAbort, { once: true });
-    const timer =
-      spec.timeoutMs === undefined
-        ? undefined
-        : setTimeout(() => {
-            controller.abort(new ToolError("TIMEOUT", `timed out after ${String(spec.timeoutMs)} ms`, spec.id, true));
-          }, spec.timeoutMs);
     try {
-      const value = await raceAbort(attempt(controller.signal), controller.signal);
+      const value = spec.timeoutMs === undefined ? await untimedAttempt(ctx, record, body) : await timedAttempt(ctx, spec, spec.timeoutMs, record, body);
       return { value, attempts: attemptNo };
     } catch (error) {
       const failure = toToolError(error, spec.id);
-      if (ctx.signal.aborted || !failure.retryable || attemptNo >= maxAttempts || spec.retry === undefined) {
+      if (isAborted(ctx) || !failure.retryable || attemptNo >= maxAttempts || spec.retry === undefined) {
         throw new AttemptsError(failure, attemptNo);
       }
       await sleep(backoffDelay(spec.retry, attemptNo), ctx.signal);
-    } finally {
-      if (timer !== undefined) clearTimeout(timer);
-      ctx.signal.removeEventListener("abort", onRunAbort);
     }
+  }
+}
+
+/**
+ * One attempt on the run's signal. The effects a body can wait on (`ctx.http`, `ctx.llm`,
+ * `ctx.callTool`, `sleep`) reject as soon as that signal aborts, and everything else a body
+ * does finishes within the same turn; so checking the run before and after gives the attempt
+ * the outcome a race against the signal would, without a listener per node.
+ */
+async function untimedAttempt<T>(ctx: ToolContext, record: <I>(input: I) => I, body: (scope: NodeScope) => Promise<T>): Promise<T> {
+  throwIfAborted(ctx);
+  const value = await body(new RunNodeScope(ctx, record));
+  throwIfAborted(ctx);
+  return value;
+}
+
+/** One attempt under `timeoutMs`: its own signal, aborted by the run's or by the timer, and never outlived. */
+async function timedAttempt<T>(ctx: ToolContext, spec: NodeSpec, timeoutMs: number, record: <I>(input: I) => I, body: (scope: NodeScope) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  const onRunAbort = (): void => {
+    controller.abort(ctx.signal.reason);
+  };
+  if (ctx.signal.aborted) onRunAbort();
+  ctx.signal.addEventListener("abort", onRunAbort, { once: true });
+  const timer = setTimeout(() => {
+    controller.abort(new ToolError("TIMEOUT", `timed out after ${String(timeoutMs)} ms`, spec.id, true));
+  }, timeoutMs);
+  try {
+    return await raceAbort(body({ signal: controller.signal, record }), controller.signal);
+  } finally {
+    clearTimeout(timer);
+    ctx.signal.removeEventListener("abort", onRunAbort);
+  }
+}
+
+/**
+ * A node's scope on the run's own signal. The signal is read only when the body asks for it
+ * (bodies that call the outside world do; pure ones never), so a run of pure nodes creates
+ * no AbortSignal at all (see RunContext).
+ */
+class RunNodeScope implements NodeScope {
+  constructor(
+    private readonly ctx: ToolContext,
+    readonly record: <I>(input: I) => I,
+  ) {}
+
+  get signal(): AbortSignal {
+    return this.ctx.signal;
   }
 }
 
@@ -239,10 +280,24 @@ function raceAbort<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
   });
 }
 
+/** Every skipped node's outcome: it carries nothing, so one frozen object serves them all. */
+const SKIPPED: Outcome<never> = Object.freeze({ ran: false });
+
+/** `scope.record` when nothing is traced: nobody reads the recorded input. */
+const keepInput = <I>(input: I): I => input;
+
+function isTaken(outcome: Outcome<unknown>, port: string | undefined): boolean {
+  return outcome.ran && outcome.port === port;
+}
+
 /**
  * Runs one node: waits until every incoming edge is taken or ruled out, skips the node
  * when none was taken, else runs `body` under the node's retry, timeout and onError
  * policy, and reports a span. `port` names the port the result leaves from.
+ *
+ * This is the hot path of every run (once per node), so it does no work nobody asked for:
+ * one incoming edge is awaited directly (no Promise.all), and without `ctx.onSpan` there
+ * are no clocks, spans or recorded inputs.
  */
 export async function step<T>(
   ctx: ToolContext,
@@ -251,40 +306,55 @@ export async function step<T>(
   body: (scope: NodeScope) => Promise<T>,
   options: { readonly port?: (value: NoInfer<T>) => string; readonly fallback?: () => NoInfer<T> } = {},
 ): Promise<Outcome<T>> {
-  if (incoming.length > 0) {
-    const sources = await Promise.all(incoming.map(([source]) => source));
-    const taken = sources.some((outcome, i) => outcome.ran && outcome.port === incoming[i]?.[1]);
+  const first = incoming[0];
+  if (first !== undefined) {
+    const taken =
+      incoming.length === 1 ? isTaken(await first[0], first[1]) : (await Promise.all(incoming.map(([source]) => source))).some((outcome, i) => isTaken(outcome, incoming[i]?.[1]));
     if (!taken) {
       ctx.onSpan?.({ nodeId: spec.id, kind: spec.kind, status: "skipped", startedAt: Date.now(), durationMs: 0, attempts: 0 });
-      return { ran: false };
+      return SKIPPED;
     }
   }
-  const startedAt = Date.now();
-  const started = performance.now();
+  const tracing = ctx.onSpan !== undefined;
+  const startedAt = tracing ? Date.now() : 0;
+  const started = tracing ? performance.now() : 0;
   let recorded: unknown;
-  let usage: LlmUsage | undefined;
+  const record = tracing
+    ? <I>(input: I): I => {
+        recorded = input;
+        return input;
+      }
+    : keepInput;
   try {
-    const { value, attempts } = await withRetry(ctx, spec, (signal) =>
-      body({
-        signal,
-        record: <I>(input: I): I => {
-          recorded = input;
-          return input;
-        },
-      }),
-    );
-    usage = usageOf(value);
-    ctx.onSpan?.({ nodeId: spec.id, kind: spec.kind, status: "succeeded", startedAt, durationMs: performance.now() - started, attempts, input: recorded, output: value, ...(usage ? { usage } : {}) });
+    let value: T;
+    let attempts = 1;
+    if (spec.retry === undefined && spec.timeoutMs === undefined) {
+      // Most nodes: one attempt on the run's signal (untimedAttempt, inlined).
+      throwIfAborted(ctx);
+      value = await body(new RunNodeScope(ctx, record));
+      throwIfAborted(ctx);
+    } else {
+      ({ value, attempts } = await withRetry(ctx, spec, record, body));
+    }
+    if (ctx.onSpan !== undefined) {
+      const usage = usageOf(value);
+      const durationMs = performance.now() - started;
+      ctx.onSpan(
+        usage === undefined
+          ? { nodeId: spec.id, kind: spec.kind, status: "succeeded", startedAt, durationMs, attempts, input: recorded, output: value }
+          : { nodeId: spec.id, kind: spec.kind, status: "succeeded", startedAt, durationMs, attempts, input: recorded, output: value, usage },
+      );
+    }
     return { ran: true, value, port: options.port ? options.port(value) : "out" };
   } catch (error) {
     const { failure, attempts } = error instanceof AttemptsError ? error : { failure: toToolError(error, spec.id), attempts: 1 };
-    const span = { nodeId: spec.id, kind: spec.kind, startedAt, durationMs: performance.now() - started, attempts, input: recorded, error: errorSummary(failure) };
-    if (options.fallback !== undefined && !ctx.signal.aborted) {
+    const durationMs = tracing ? performance.now() - started : 0;
+    if (options.fallback !== undefined && !isAborted(ctx)) {
       const value = options.fallback();
-      ctx.onSpan?.({ ...span, status: "succeeded", output: value });
+      ctx.onSpan?.({ nodeId: spec.id, kind: spec.kind, status: "succeeded", startedAt, durationMs, attempts, input: recorded, error: errorSummary(failure), output: value });
       return { ran: true, value, port: options.port ? options.port(value) : "out" };
     }
-    ctx.onSpan?.({ ...span, status: "failed" });
+    ctx.onSpan?.({ nodeId: spec.id, kind: spec.kind, status: "failed", startedAt, durationMs, attempts, input: recorded, error: errorSummary(failure) });
     throw failure;
   }
 }
@@ -307,19 +377,96 @@ export function noCandidate(nodeId: string, field: string): never {
   throw new ToolError("INTERNAL", `no candidate for field "${field}" ran`, nodeId);
 }
 
-/** A child context for one run, so the first failure can cancel the nodes still running. */
-export function runScope(outer: ToolContext): { ctx: ToolContext; cancel: (reason: ToolError) => void } {
-  const controller = new AbortController();
-  const onOuterAbort = (): void => {
-    controller.abort(outer.signal.reason);
+/**
+ * The context of one run: the caller's context with a child signal, so the first failure
+ * can cancel the nodes still running. The child AbortController is created only when a node
+ * asks for the signal (to pass it to `ctx.http`, `ctx.llm`, `ctx.callTool`, `sleep`);
+ * until then whether the run is aborted is read from the caller's signal and `cancel`.
+ * Creating an AbortSignal costs more than running a pure node, and most nodes are pure.
+ */
+class RunContext implements ToolContext {
+  readonly onSpan: ((span: Span) => void) | undefined;
+  private controller: AbortController | undefined;
+  private cancelled: { readonly reason: ToolError } | undefined;
+  private released = false;
+  private readonly onOuterAbort = (): void => {
+    this.controller?.abort(this.outer.signal.reason);
   };
-  if (outer.signal.aborted) onOuterAbort();
-  else outer.signal.addEventListener("abort", onOuterAbort, { once: true });
+
+  constructor(private readonly outer: ToolContext) {
+    this.onSpan =
+      outer.onSpan === undefined
+        ? undefined
+        : (span): void => {
+            outer.onSpan?.(span);
+          };
+  }
+
+  get signal(): AbortSignal {
+    if (this.controller === undefined) {
+      const controller = new AbortController();
+      this.controller = controller;
+      if (this.cancelled !== undefined) controller.abort(this.cancelled.reason);
+      else if (this.outer.signal.aborted) controller.abort(this.outer.signal.reason);
+      else if (!this.released) this.outer.signal.addEventListener("abort", this.onOuterAbort, { once: true });
+    }
+    return this.controller.signal;
+  }
+
+  /** Whether the run was cancelled or its caller aborted, without creating the signal. */
+  get aborted(): boolean {
+    return this.controller === undefined ? this.cancelled !== undefined || this.outer.signal.aborted : this.controller.signal.aborted;
+  }
+
+  /** Why the run was aborted (valid when `aborted`). */
+  get reason(): unknown {
+    const reason: unknown = this.controller === undefined ? (this.cancelled?.reason ?? this.outer.signal.reason) : this.controller.signal.reason;
+    return reason;
+  }
+
+  http(request: HttpRequest, signal: AbortSignal): Promise<HttpResponse> {
+    return this.outer.http(request, signal);
+  }
+
+  llm(request: LlmRequest, signal: AbortSignal): Promise<LlmResponse> {
+    return this.outer.llm(request, signal);
+  }
+
+  callTool(request: CallToolRequest, signal: AbortSignal): Promise<unknown> {
+    return this.outer.callTool(request, signal);
+  }
+
+  cancel(reason: ToolError | undefined): void {
+    if (this.controller !== undefined) this.outer.signal.removeEventListener("abort", this.onOuterAbort);
+    this.released = true;
+    if (reason === undefined || this.aborted) return;
+    this.cancelled = { reason };
+    this.controller?.abort(reason);
+  }
+}
+
+function isAborted(ctx: ToolContext): boolean {
+  return ctx instanceof RunContext ? ctx.aborted : ctx.signal.aborted;
+}
+
+function throwIfAborted(ctx: ToolContext): void {
+  if (ctx instanceof RunContext) {
+    if (ctx.aborted) throw abortReasonError(ctx.reason);
+  } else if (ctx.signal.aborted) throw abortError(ctx.signal);
+}
+
+/**
+ * A child context for one run, so the first failure can cancel the nodes still running.
+ * `cancel(reason)` aborts the run's nodes; `cancel()` (what `finish` calls once every node
+ * has settled) only lets go of the outer signal, so a long-lived outer signal does not
+ * collect one listener per run.
+ */
+export function runScope(outer: ToolContext): { ctx: ToolContext; cancel: (reason?: ToolError) => void } {
+  const ctx = new RunContext(outer);
   return {
-    ctx: { ...outer, signal: controller.signal },
+    ctx,
     cancel: (reason) => {
-      outer.signal.removeEventListener("abort", onOuterAbort);
-      controller.abort(reason);
+      ctx.cancel(reason);
     },
   };
 }
@@ -328,13 +475,14 @@ export function runScope(outer: ToolContext): { ctx: ToolContext; cancel: (reaso
  * Waits for every node (failing fast on the first failure, which cancels the rest) and
  * returns the value of the output node that ran.
  */
-export async function finish<O>(all: readonly Promise<Outcome<unknown>>[], outputs: readonly Promise<Outcome<O>>[], cancel: (reason: ToolError) => void): Promise<O> {
+export async function finish<O>(all: readonly Promise<Outcome<unknown>>[], outputs: readonly Promise<Outcome<O>>[], cancel: (reason?: ToolError) => void): Promise<O> {
   try {
     await Promise.all(all);
   } catch (error) {
     cancel(toToolError(error, "run"));
     throw error;
   }
+  cancel();
   for (const output of outputs) {
     const outcome = await output;
     if (outcome.ran) return outcome.value;
