@@ -17,19 +17,22 @@
  *     request is reported too. Then the invoke path's parts, measured alone.
  *  3. The cost per node of tracing (tracing on minus tracing off, per span).
  *
- * BENCH_PROFILE=1 adds CPU profiles (top self time) of the compiled tool's loop and of the
- * server under load. Every loop is bounded by a count and a time cap (about 2–3 minutes in all).
+ * BENCH_PROFILE=1 adds CPU profiles (self time by owner and by function) of the compiled
+ * tool's loop (a child under --cpu-prof) and of the server under load. Every loop is bounded by a count and a time cap (about 2–3 minutes in all).
  */
 import { fork, type ChildProcess } from "node:child_process";
-import { Session } from "node:inspector/promises";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import type { Profiler } from "node:inspector";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
 import { compileGraph } from "../../compiler/compile";
 import { loadTool, type LoadedTool } from "../../runtime/loader";
 import { createContext, invoke, type Span, type ToolContext } from "../../runtime/tool-runtime";
 import { benchGraph, BENCH_INPUTS, handWritten, handWrittenSteps, type BenchInput } from "./runtime-graph";
-import { isChildMessage, type BreakdownReport, type ChildMessage, type ParentMessage, type ProfileReport, type ServerReady } from "./runtime.server";
+import { isChildMessage, type BreakdownReport, type ChildMessage, type ParentMessage, type ServerReady } from "./runtime.server";
+import { formatProfile, summarizeProfile, type ProfileSummary } from "./runtime-profile";
 import { ms, percentile, verdict } from "./stats";
 
 const TARGETS = { executionRatio: 1.1, invokeShare: 0.7, tracingMicrosPerNode: 2 } as const;
@@ -105,41 +108,32 @@ async function checkSameOutputs(tool: LoadedTool): Promise<void> {
   }
 }
 
-async function profileLoop(variant: Variant, count: number): Promise<ProfileReport> {
-  const session = new Session();
-  session.connect();
-  await session.post("Profiler.enable");
-  await session.post("Profiler.start");
-  await batch(variant, count);
-  const { profile } = await session.post("Profiler.stop");
-  session.disconnect();
-  return summarizeProfile(profile);
+/** Runs the tool's loop in a child under `--cpu-prof` and summarises the profile it writes. */
+async function profileExecution(durationMs: number): Promise<ProfileSummary> {
+  const dir = mkdtempSync(join(tmpdir(), "toolwright-bench-prof-"));
+  try {
+    const worker = fileURLToPath(new URL("./runtime.exec-worker.ts", import.meta.url));
+    const child = fork(worker, [String(durationMs)], { execArgv: [...process.execArgv, "--cpu-prof", "--cpu-prof-dir", dir], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+    let startMicros = 0;
+    child.on("message", (message: unknown) => {
+      if (typeof message === "object" && message !== null && "startMicros" in message && typeof message.startMicros === "number") startMicros = message.startMicros;
+    });
+    const timer = setTimeout(() => child.kill("SIGKILL"), durationMs + 120_000);
+    const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+    clearTimeout(timer);
+    if (code !== 0) throw new BenchFailure(`the profiling worker exited with ${String(code)}`);
+    const files = readdirSync(dir).filter((f) => f.endsWith(".cpuprofile"));
+    // The main thread's profile is the largest (tsx's loader thread writes one too).
+    const largest = files.map((f) => join(dir, f)).sort((x, y) => statSync(y).size - statSync(x).size)[0];
+    if (largest === undefined) throw new BenchFailure("the profiling worker wrote no profile");
+    return summarizeProfile(JSON.parse(readFileSync(largest, "utf8")) as Profiler.Profile, 20, startMicros);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
-function summarizeProfile(profile: Profiler.Profile): ProfileReport {
-  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
-  const self = new Map<string, number>();
-  const deltas = profile.timeDeltas ?? [];
-  let total = 0;
-  (profile.samples ?? []).forEach((id, i) => {
-    const delta = deltas[i] ?? 0;
-    total += delta;
-    const frame = byId.get(id)?.callFrame;
-    if (frame === undefined) return;
-    const file = frame.url.startsWith("data:") ? "(tool bundle)" : (frame.url.split("/").at(-1) ?? "");
-    const key = `${frame.functionName === "" ? "(anonymous)" : frame.functionName} ${file}:${String(frame.lineNumber + 1)}`;
-    self.set(key, (self.get(key) ?? 0) + delta);
-  });
-  const top = [...self.entries()]
-    .sort((a, b) => b[1] - a[1])
-    .slice(0, 25)
-    .map(([name, value]) => [name, value / 1000] as const);
-  return { type: "profile", top, totalMs: total / 1000 };
-}
-
-function printProfile(title: string, report: ProfileReport, rows = 15): void {
-  line(`  CPU profile, ${title} (self time, ${fixed(report.totalMs, 0)} ms sampled):`);
-  for (const [name, value] of report.top.slice(0, rows)) line(`    ${fixed((value / report.totalMs) * 100, 1).padStart(5)}%  ${name}`);
+function printProfile(title: string, summary: ProfileSummary): void {
+  for (const text of formatProfile(title, summary)) line(text);
 }
 
 interface ExecutionResult {
@@ -222,9 +216,7 @@ async function execution(): Promise<ExecutionResult> {
   const tracingCpuDeltas = (samples[4] ?? []).map((s, r) => (s.cpu - (samples[2]?.[r]?.cpu ?? s.cpu)) / spansPerRun);
   const tracingPerNode = percentile(tracingDeltas, 0.5);
 
-  if (PROFILE) {
-    printProfile("compiled run(), tracing off", await profileLoop(variants[2] as Variant, (counts[2] ?? 50) * 5));
-  }
+  if (PROFILE) printProfile("a child process looping over compiled run(), tracing off", await profileExecution(3_000));
   line();
   line("3. Tracing cost per node (tracing on − tracing off, per span; spans per run: " + fixed(spansPerRun, 0) + ")");
   line(`   ${micros(tracingPerNode)} per node wall (cpu ${micros(percentile(tracingCpuDeltas, 0.5))}); spread over rounds p25–p75 ${micros(percentile(tracingDeltas, 0.25))} – ${micros(percentile(tracingDeltas, 0.75))}`);
@@ -365,7 +357,7 @@ async function http(): Promise<HttpResult> {
     if (PROFILE) {
       child.send({ type: "profile-start" });
       await load(child, ready.invokeUrl, ready.key, ready.body, LOAD.seconds);
-      printProfile("server under POST /tools/:name/invoke load", await child.next("profile", { type: "profile-stop" }));
+      printProfile("server under POST /tools/:name/invoke load (inspector session in-process)", (await child.next("profile", { type: "profile-stop" })).summary);
     }
 
     const breakdown: BreakdownReport = await child.next("breakdown", { type: "breakdown" }, 120_000);

@@ -13,7 +13,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
 import express from "express";
-import type { Profiler } from "node:inspector";
 import { compileGraph } from "../../compiler/compile";
 import { createServer } from "../../server/app";
 import { warmCompiler } from "../../server/compile-service";
@@ -23,6 +22,7 @@ import { createLogger } from "../../server/logging";
 import { loadTool } from "../../runtime/loader";
 import { createContext, invoke, isToolError } from "../../runtime/tool-runtime";
 import { benchGraph, BENCH_INPUTS } from "./runtime-graph";
+import { summarizeProfile, type ProfileSummary } from "./runtime-profile";
 
 export const TOOL_NAME = "runtime_bench";
 
@@ -42,9 +42,7 @@ export interface CpuReport {
 
 export interface ProfileReport {
   readonly type: "profile";
-  /** Self time per function, ms, largest first. */
-  readonly top: readonly (readonly [string, number])[];
-  readonly totalMs: number;
+  readonly summary: ProfileSummary;
 }
 
 /** Mean time of each part of the invoke path, measured alone in this process (µs). */
@@ -85,29 +83,6 @@ async function post(url: string, key: string, body: unknown): Promise<unknown> {
   const parsed: unknown = await response.json();
   if (!response.ok) throw new Error(`POST ${url} answered ${String(response.status)}: ${JSON.stringify(parsed)}`);
   return parsed;
-}
-
-function summarize(profile: Profiler.Profile): ProfileReport {
-  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
-  const self = new Map<string, number>();
-  const samples = profile.samples ?? [];
-  const deltas = profile.timeDeltas ?? [];
-  let total = 0;
-  samples.forEach((id, i) => {
-    const node = byId.get(id);
-    const delta = deltas[i] ?? 0;
-    total += delta;
-    if (node === undefined) return;
-    const frame = node.callFrame;
-    const file = frame.url.startsWith("data:") ? "(tool bundle)" : (frame.url.split("/").at(-1) ?? "");
-    const key = `${frame.functionName === "" ? "(anonymous)" : frame.functionName} ${file}:${String(frame.lineNumber + 1)}`;
-    self.set(key, (self.get(key) ?? 0) + delta);
-  });
-  const top = [...self.entries()]
-    .sort((a, b) => b[1] - a[1])
-    .slice(0, 25)
-    .map(([name, micros]) => [name, micros / 1000] as const);
-  return { type: "profile", top, totalMs: total / 1000 };
 }
 
 /** Sequential calls of `work`, at most `max` or `capMs`: mean µs per call. */
@@ -196,7 +171,7 @@ async function main(): Promise<void> {
           break;
         case "profile-stop": {
           const { profile } = await session.post("Profiler.stop");
-          send(summarize(profile));
+          send({ type: "profile", summary: summarizeProfile(profile) });
           break;
         }
         case "breakdown": {
