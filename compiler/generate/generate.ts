@@ -5,6 +5,7 @@ import type { IrModule, IrNode } from "../lower/lower";
 import type { RecordRegistry } from "../records/registry";
 import { GENERATED_COMPILER_OPTIONS } from "../verify/compiler-options";
 import { conditionCode } from "./condition-code";
+import { agentFiles } from "./agent-files";
 import { jsonLiteral, stringLiteral } from "./emit";
 import { packageJson, readme } from "./package-files";
 import { RUNTIME_SOURCE } from "./runtime-source";
@@ -137,6 +138,7 @@ function testSource(tests: readonly ToolTest[]): string {
 /** Renders the generated package of DESIGN.md ("The generated module"). Pure and deterministic. */
 export function generate(ir: IrModule, tests: readonly ToolTest[], registry: RecordRegistry, compilerVersion: string): GeneratedFiles {
   return {
+    ...agentFiles(ir.toolName),
     "README.md": readme(ir),
     "package.json": packageJson(ir.toolName, compilerVersion),
     "src/index.ts": indexSource(ir),

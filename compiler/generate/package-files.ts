@@ -5,6 +5,21 @@ export function packageName(toolName: string): string {
   return `toolwright-${toolName.replace(/([a-z0-9])([A-Z])/g, "$1-$2").replace(/_/g, "-").toLowerCase()}`;
 }
 
+/**
+ * The libraries of the agent adapters (src/mcp.ts, src/ai-sdk.ts, src/langchain.ts; src/openai.ts
+ * needs only `openai`, a dependency already): optional peer dependencies, so a user installs
+ * only what they use, and dev dependencies, so the package builds and tests on its own. The
+ * ranges start at the versions the verifier checks the adapters against.
+ */
+export const ADAPTER_PEERS: Readonly<Record<string, string>> = {
+  "@langchain/core": "^1.4.0",
+  "@modelcontextprotocol/sdk": "^1.32.0",
+  ai: "^6.0.0",
+};
+
+/** The package's `bin`: the tool as an MCP server over stdio. */
+export const MCP_BIN = "dist/src/mcp-stdio.js";
+
 export function packageJson(toolName: string, compilerVersion: string): string {
   const pkg = {
     name: packageName(toolName),
@@ -13,9 +28,12 @@ export function packageJson(toolName: string, compilerVersion: string): string {
     type: "module",
     main: "dist/src/index.js",
     types: "dist/src/index.d.ts",
+    bin: { [packageName(toolName)]: MCP_BIN },
     scripts: { build: "tsc -p tsconfig.json", test: "tsc -p tsconfig.json && node --test dist/test/" },
     dependencies: { openai: "^6.0.0", zod: "^4.0.0" },
-    devDependencies: { "@types/node": "^20.0.0", typescript: "~5.9.0" },
+    peerDependencies: ADAPTER_PEERS,
+    peerDependenciesMeta: Object.fromEntries(Object.keys(ADAPTER_PEERS).map((name) => [name, { optional: true }])),
+    devDependencies: { ...ADAPTER_PEERS, "@types/node": "^20.0.0", typescript: "~5.9.0" },
     toolwright: { compilerVersion },
   };
   return `${JSON.stringify(pkg, null, 2)}\n`;
@@ -55,5 +73,57 @@ export function readme(ir: IrModule): string {
     "const output = await invoke(tool, { /* input */ }, createContext());",
     "```",
     "",
+    ...agentReadme(ir.toolName),
   ].join("\n");
+}
+
+/** The README's section on the agent adapters: a few lines each. */
+function agentReadme(toolName: string): string[] {
+  const name = packageName(toolName);
+  return [
+    "## Use it from agents",
+    "",
+    "Each adapter imports only its own library, an optional peer dependency: install the ones you use",
+    "(`npm install` here installs them all, to build and test the package). The adapters take any",
+    "Toolwright tool module, so one agent can use several downloaded tools. Each call runs with a",
+    "standalone context: `createContext` options (secrets, OpenAI settings, fetch) are the last argument.",
+    "",
+    "**MCP** (`@modelcontextprotocol/sdk`): `node dist/src/mcp-stdio.js` (the package's `bin`, `" + name + "`) serves",
+    "the tool over stdio. In a desktop assistant's MCP configuration (e.g. Claude Desktop's `claude_desktop_config.json`):",
+    "",
+    "```json",
+    JSON.stringify({ mcpServers: { [toolName]: { command: "node", args: [`/absolute/path/to/${name}/${MCP_BIN}`], env: { OPENAI_API_KEY: "sk-…" } } } }, null, 2),
+    "```",
+    "",
+    "`createMcpServer(toolModules([tool]), { name, version })` from `dist/src/mcp.js` serves tools on any MCP transport.",
+    "",
+    "**OpenAI function calling** (`openai`):",
+    "",
+    "```ts",
+    'import tool from "./dist/src/index.js";',
+    'import { handleToolCall, openAiDefinition } from "./dist/src/openai.js";',
+    "",
+    "const answer = await client.chat.completions.create({ model, messages, tools: [openAiDefinition(tool)] });",
+    "for (const call of answer.choices[0]?.message.tool_calls ?? []) messages.push(await handleToolCall([tool], call));",
+    "```",
+    "",
+    "**Vercel AI SDK** (`ai`):",
+    "",
+    "```ts",
+    'import { createAiTool } from "./dist/src/ai-sdk.js";',
+    "",
+    "const result = await generateText({ model, tools: { [tool.name]: createAiTool(tool) }, prompt, stopWhen: stepCountIs(2) });",
+    "```",
+    "",
+    "**LangChain** (`@langchain/core`):",
+    "",
+    "```ts",
+    'import { createLangChainTool } from "./dist/src/langchain.js";',
+    "",
+    "const langChainTool = createLangChainTool(tool);",
+    "const output = await langChainTool.invoke({ /* input */ });",
+    "const modelWithTools = model.bindTools([langChainTool]);",
+    "```",
+    "",
+  ];
 }

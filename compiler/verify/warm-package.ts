@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import type { GeneratedFiles } from "../api";
+import { agentFiles } from "../generate/agent-files";
 import { GENERATED_COMPILER_OPTIONS } from "./compiler-options";
 import { REPO_ROOT } from "./repo-root";
 
@@ -18,6 +19,9 @@ export function warmPackage(): GeneratedFiles {
     "src/tool.ts": WARM_TOOL,
     "src/index.ts": WARM_INDEX,
     "test/tool.test.ts": WARM_TEST,
+    // The agent adapters: their libraries (MCP SDK, ai, LangChain) are parsed while warming, and
+    // the vendored adapters, the same in every package, keep these results for real compiles.
+    ...agentFiles("warm"),
   };
 }
 

@@ -5,7 +5,9 @@
  * (TOOLWRIGHT_ACCEPT=1) rewrites the baselines instead; review them as a diff.
  *
  * Two storage rules (see README.md here):
- * - `src/runtime.ts` is the vendored runtime: it is not stored, it must equal `runtime/tool-runtime.ts`.
+ * - vendored files are not stored: `src/runtime.ts` must equal `runtime/tool-runtime.ts`, and the
+ *   agent adapters `src/{mcp,openai,ai-sdk,langchain}.ts` must equal `runtime/agents/*.ts` with
+ *   their runtime import pointed at `./runtime.js`.
  * - generated `*.test.ts` files are stored as `*.test.ts.golden`, so the repo's vitest
  *   (`tests/**\/*.test.ts`) does not collect the generated node:test files as its own tests.
  */
@@ -22,6 +24,14 @@ const EXPECTED_DIR = fileURLToPath(new URL("./expected/", import.meta.url));
 const RUNTIME_SOURCE = readFileSync(fileURLToPath(new URL("../../runtime/tool-runtime.ts", import.meta.url)), "utf8");
 const ACCEPT = process.env.TOOLWRIGHT_ACCEPT === "1";
 const VENDORED_RUNTIME = "src/runtime.ts";
+/** Package path → the exact content a vendored file must have. */
+const VENDORED: ReadonlyMap<string, string> = new Map([
+  [VENDORED_RUNTIME, RUNTIME_SOURCE],
+  ...["mcp", "openai", "ai-sdk", "langchain"].map((name): [string, string] => [
+    `src/${name}.ts`,
+    readFileSync(fileURLToPath(new URL(`../../runtime/agents/${name}.ts`, import.meta.url)), "utf8").replace('from "../tool-runtime";', 'from "./runtime.js";'),
+  ]),
+]);
 const STORED_TEST_SUFFIX = ".golden";
 
 const graphNames = goldenGraphNames();
@@ -40,7 +50,7 @@ function pretty(value: unknown): string {
 function baselineOf(result: CompileResult): Map<string, string> {
   const baseline = new Map<string, string>();
   for (const [path, content] of Object.entries(result.files ?? {})) {
-    if (path === VENDORED_RUNTIME) continue;
+    if (VENDORED.has(path)) continue;
     baseline.set(storedPath(path), content);
   }
   baseline.set("diagnostics.json", pretty(result.diagnostics));
@@ -123,9 +133,9 @@ describe("golden graphs", () => {
       expect(result.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
       expect(result.success).toBe(true);
       expect(result.verification).toMatchObject({ tscPassed: true, eslintPassed: true, anyTypesFound: 0 });
-      expect(result.files?.[VENDORED_RUNTIME]).toBe(RUNTIME_SOURCE);
+      for (const [path, content] of VENDORED) expect(result.files?.[path], `${path} is vendored`).toBe(content);
       expect(Object.keys(result.files ?? {}).sort()).toEqual(
-        expect.arrayContaining(["README.md", "package.json", "src/index.ts", "src/runtime.ts", "src/tool.ts", "test/tool.test.ts", "tsconfig.json"]),
+        expect.arrayContaining(["README.md", "package.json", "src/index.ts", "src/mcp-stdio.ts", "src/runtime.ts", "src/tool.ts", "test/tool.test.ts", "tsconfig.json"]),
       );
     }
 
