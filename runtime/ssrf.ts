@@ -12,15 +12,49 @@ function v4ToInt(ip: string): number {
   return ip.split(".").reduce((n, part) => n * 256 + Number(part), 0);
 }
 
-export function isPrivateAddress(ip: string): boolean {
-  if (isIP(ip) === 4) {
-    const n = v4ToInt(ip);
-    return BLOCKED_V4.some(([prefix, bits]) => (n >>> (32 - bits)) === (prefix >>> (32 - bits)));
+function isPrivateV4(n: number): boolean {
+  return BLOCKED_V4.some(([prefix, bits]) => n >>> (32 - bits) === prefix >>> (32 - bits));
+}
+
+/** The eight 16-bit groups of an IPv6 address (any spelling: `::`, embedded dotted IPv4, zone id), or undefined. */
+export function ipv6Groups(ip: string): number[] | undefined {
+  let text = ip.toLowerCase().replace(/%.*$/, "");
+  const dotted = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
+  if (dotted?.[1] !== undefined) {
+    if (isIP(dotted[1]) !== 4) return undefined;
+    const n = v4ToInt(dotted[1]);
+    text = `${text.slice(0, -dotted[1].length)}${(n >>> 16).toString(16)}:${(n & 0xffff).toString(16)}`;
   }
-  const lower = ip.toLowerCase();
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(lower);
-  if (mapped?.[1] !== undefined) return isPrivateAddress(mapped[1]);
-  return lower === "::" || lower === "::1" || /^f[cd]/.test(lower) || /^fe[89ab]/.test(lower);
+  const halves = text.split("::");
+  if (halves.length > 2) return undefined;
+  const parse = (part: string | undefined): string[] => (part === undefined || part === "" ? [] : part.split(":"));
+  const head = parse(halves[0]);
+  const tail = parse(halves[1]);
+  const missing = 8 - head.length - tail.length;
+  if (halves.length === 2 ? missing < 1 : missing !== 0) return undefined;
+  const groups = [...head, ...Array.from({ length: halves.length === 2 ? missing : 0 }, () => "0"), ...tail].map((g) => (/^[0-9a-f]{1,4}$/.test(g) ? parseInt(g, 16) : Number.NaN));
+  return groups.some((g) => Number.isNaN(g)) ? undefined : groups;
+}
+
+/**
+ * Private, loopback, link-local, unique-local, multicast and unspecified addresses, in IPv4 and
+ * IPv6, including IPv4 addresses carried inside IPv6 ones (mapped `::ffff:7f00:1`, translated,
+ * compatible, NAT64 `64:ff9b::/96`, 6to4 `2002::/16`), which a dual-stack socket may reach.
+ * Anything that is not an IP address counts as private (refuse what cannot be classified).
+ */
+export function isPrivateAddress(ip: string): boolean {
+  if (isIP(ip) === 4) return isPrivateV4(v4ToInt(ip));
+  const g = ipv6Groups(ip);
+  if (g === undefined || g.length !== 8) return true;
+  const [g0 = 0, g1 = 0, g2 = 0, g3 = 0, g4 = 0, g5 = 0, g6 = 0, g7 = 0] = g;
+  const embedded = ((g6 << 16) | g7) >>> 0;
+  const leadingZeros = g0 === 0 && g1 === 0 && g2 === 0 && g3 === 0;
+  if (leadingZeros && g4 === 0 && g5 === 0) return isPrivateV4(embedded); // ::, ::1 (0.0.0.x) and ::a.b.c.d (compatible)
+  if (leadingZeros && g4 === 0 && g5 === 0xffff) return isPrivateV4(embedded); // ::ffff:a.b.c.d (mapped)
+  if (leadingZeros && g4 === 0xffff && g5 === 0) return isPrivateV4(embedded); // ::ffff:0:a.b.c.d (translated)
+  if (g0 === 0x64 && g1 === 0xff9b && g2 === 0 && g3 === 0 && g4 === 0 && g5 === 0) return isPrivateV4(embedded); // NAT64
+  if (g0 === 0x2002) return isPrivateV4(((g1 << 16) | g2) >>> 0); // 6to4
+  return (g0 & 0xfe00) === 0xfc00 || (g0 & 0xffc0) === 0xfe80 || (g0 & 0xffc0) === 0xfec0 || (g0 & 0xff00) === 0xff00;
 }
 
 /** Hosts (names or IPs) from TOOLWRIGHT_ALLOW_HOSTS that may be private. */

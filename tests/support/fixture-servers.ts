@@ -30,21 +30,57 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.end(JSON.stringify(body));
 }
 
+/** What the HTTP fixture counted: requests per `/flaky` key, and the most `/slow` requests in flight at once per key. */
+export interface HttpFixture extends RunningServer {
+  hits(key: string): number;
+  maxInFlight(key: string): number;
+}
+
 /**
  * The HTTP service tool graphs call in tests: /orders/:id → { amount: id },
- * /echo → the request, /text → plain text, /status/:code → that status.
+ * /echo → the request, /text → plain text, /status/:code → that status,
+ * /flaky/:failures/:key → `failures` answers with `?status=` (default 503) per key, then
+ * { ok: true, attempt }, /slow/:ms[?key=] → { waited: ms } after ms (requests in flight counted per key).
  */
-export async function startHttpFixture(): Promise<RunningServer> {
-  return listen(
+export async function startHttpFixture(): Promise<HttpFixture> {
+  const hits = new Map<string, number>();
+  const inFlight = new Map<string, number>();
+  const maxInFlight = new Map<string, number>();
+  const server = await listen(
     createServer((req, res) => {
       void (async () => {
         const url = new URL(req.url ?? "/", "http://fixture");
         const body = await readBody(req);
         const order = /^\/orders\/(\d+)$/.exec(url.pathname);
         const status = /^\/status\/(\d+)$/.exec(url.pathname);
+        const flaky = /^\/flaky\/(\d+)\/([\w-]+)$/.exec(url.pathname);
+        const slow = /^\/slow\/(\d+)$/.exec(url.pathname);
         if (order?.[1] !== undefined) sendJson(res, 200, { amount: Number(order[1]) });
         else if (status?.[1] !== undefined) sendJson(res, Number(status[1]), { error: `status ${status[1]}` });
-        else if (url.pathname === "/text") {
+        else if (flaky?.[1] !== undefined && flaky[2] !== undefined) {
+          const count = (hits.get(flaky[2]) ?? 0) + 1;
+          hits.set(flaky[2], count);
+          if (count <= Number(flaky[1])) sendJson(res, Number(url.searchParams.get("status") ?? "503"), { error: "busy", attempt: count });
+          else sendJson(res, 200, { ok: true, attempt: count });
+        } else if (slow?.[1] !== undefined) {
+          const key = url.searchParams.get("key") ?? "";
+          const now = (inFlight.get(key) ?? 0) + 1;
+          inFlight.set(key, now);
+          maxInFlight.set(key, Math.max(now, maxInFlight.get(key) ?? 0));
+          const done = (): void => {
+            inFlight.set(key, (inFlight.get(key) ?? 1) - 1);
+          };
+          const timer = setTimeout(() => {
+            res.off("close", onClose);
+            done();
+            sendJson(res, 200, { waited: Number(slow[1]) });
+          }, Number(slow[1]));
+          const onClose = (): void => {
+            clearTimeout(timer);
+            done();
+          };
+          res.once("close", onClose);
+        } else if (url.pathname === "/text") {
           res.writeHead(200, { "content-type": "text/plain" });
           res.end(`plain text q=${url.searchParams.get("q") ?? ""}`);
         } else if (url.pathname === "/echo") {
@@ -53,6 +89,7 @@ export async function startHttpFixture(): Promise<RunningServer> {
       })();
     }),
   );
+  return { ...server, hits: (key) => hits.get(key) ?? 0, maxInFlight: (key) => maxInFlight.get(key) ?? 0 };
 }
 
 interface JsonSchemaLike {
@@ -90,9 +127,13 @@ interface ChatRequest {
 /**
  * An OpenAI-compatible Chat Completions server: echoes the last user message as text,
  * answers JSON matching the requested json_schema, and fails with 500 for model `fail-500`.
+ * Model `flaky-<n>-<status>-<key>` fails `n` times with `status` per key, then answers;
+ * `not-json` answers text where JSON was asked for; `wrong-shape` answers JSON that does not
+ * match the requested schema.
  */
-export async function startOpenAiFixture(): Promise<RunningServer & { readonly requests: ChatRequest[] }> {
+export async function startOpenAiFixture(): Promise<RunningServer & { readonly requests: ChatRequest[]; readonly modelHits: ReadonlyMap<string, number> }> {
   const requests: ChatRequest[] = [];
+  const modelHits = new Map<string, number>();
   const server = await listen(
     createServer((req, res) => {
       void (async () => {
@@ -107,9 +148,19 @@ export async function startOpenAiFixture(): Promise<RunningServer & { readonly r
           sendJson(res, 500, { error: { message: "model server failure", type: "server_error" } });
           return;
         }
+        const flaky = /^flaky-(\d+)-(\d{3})-([\w-]+)$/.exec(request.model);
+        if (flaky?.[1] !== undefined && flaky[2] !== undefined && flaky[3] !== undefined) {
+          const count = (modelHits.get(flaky[3]) ?? 0) + 1;
+          modelHits.set(flaky[3], count);
+          if (count <= Number(flaky[1])) {
+            sendJson(res, Number(flaky[2]), { error: { message: `busy (attempt ${String(count)})`, type: "server_error" } });
+            return;
+          }
+        }
         const last = [...request.messages].reverse().find((m) => m.role === "user")?.content ?? "";
         const schema = request.response_format?.json_schema?.schema;
-        const content = schema === undefined ? `echo: ${last}` : JSON.stringify(instanceOf(schema));
+        const content =
+          request.model === "not-json" ? "Sorry, I cannot answer in JSON." : request.model === "wrong-shape" ? JSON.stringify({ unexpected: true }) : schema === undefined ? `echo: ${last}` : JSON.stringify(instanceOf(schema));
         sendJson(res, 200, {
           id: "chatcmpl-fixture",
           object: "chat.completion",
@@ -121,5 +172,5 @@ export async function startOpenAiFixture(): Promise<RunningServer & { readonly r
       })();
     }),
   );
-  return { ...server, url: `${server.url}/v1`, requests };
+  return { ...server, url: `${server.url}/v1`, requests, modelHits };
 }

@@ -1,0 +1,55 @@
+/** The SSRF guard's address classes, in every spelling a URL or a resolver can produce. */
+import { describe, expect, it } from "vitest";
+import { ipv6Groups, isPrivateAddress, ssrfGuard } from "./ssrf";
+import { isToolError } from "./tool-runtime";
+
+describe("isPrivateAddress", () => {
+  it.each([
+    "127.0.0.1", "127.255.255.254", "10.1.2.3", "172.16.0.1", "172.31.255.255", "192.168.0.1", "169.254.169.254", "100.64.0.1", "0.0.0.0", "192.0.0.8", "198.18.0.1", "224.0.0.1", "255.255.255.255",
+    "::", "::1", "0:0:0:0:0:0:0:1", "fc00::1", "fd12:3456::1", "fe80::1", "fe80::1%eth0", "febf::1", "fec0::1", "ff02::1",
+    "::ffff:127.0.0.1", "::ffff:7f00:1", "0:0:0:0:0:ffff:7f00:1", "::ffff:a9fe:a9fe", "::ffff:0:7f00:1", "::127.0.0.1", "64:ff9b::7f00:1", "64:ff9b::10.0.0.1", "2002:7f00:1::1", "2002:c0a8:101::",
+  ])("refuses %s", (ip) => {
+    expect(isPrivateAddress(ip)).toBe(true);
+  });
+
+  it.each(["8.8.8.8", "1.1.1.1", "172.32.0.1", "192.169.0.1", "100.128.0.1", "2606:4700:4700::1111", "2001:db8::1", "::ffff:8.8.8.8", "64:ff9b::808:808", "2002:808:808::1"])("allows %s", (ip) => {
+    expect(isPrivateAddress(ip)).toBe(false);
+  });
+
+  it("refuses what it cannot classify", () => {
+    expect(isPrivateAddress("not an address")).toBe(true);
+    expect(isPrivateAddress("1::2::3")).toBe(true);
+  });
+
+  it("expands IPv6 spellings to eight groups", () => {
+    expect(ipv6Groups("::ffff:127.0.0.1")).toEqual([0, 0, 0, 0, 0, 0xffff, 0x7f00, 1]);
+    expect(ipv6Groups("2001:db8::1")).toEqual([0x2001, 0xdb8, 0, 0, 0, 0, 0, 1]);
+    expect(ipv6Groups("1:2:3:4:5:6:7:8:9")).toBeUndefined();
+  });
+});
+
+describe("ssrfGuard", () => {
+  const refused = async (guard: (url: URL) => Promise<void>, url: string): Promise<string | undefined> => {
+    try {
+      await guard(new URL(url));
+      return undefined;
+    } catch (error) {
+      return isToolError(error) ? error.code : String(error);
+    }
+  };
+
+  it("refuses every spelling of loopback a URL parser accepts, and says how to allow a host", async () => {
+    const guard = ssrfGuard(new Set());
+    for (const url of ["http://127.0.0.1/", "http://127.1/", "http://2130706433/", "http://0x7f000001/", "http://0177.0.0.1/", "http://[::1]/", "http://[::ffff:127.0.0.1]/", "http://[0:0:0:0:0:ffff:7f00:1]/", "http://localhost/"]) {
+      expect(await refused(guard, url), url).toBe("HOST_NOT_ALLOWED");
+    }
+    await expect(guard(new URL("http://127.0.0.1/"))).rejects.toThrow(/TOOLWRIGHT_ALLOW_HOSTS/);
+  });
+
+  it("lets allowed hosts and addresses through", async () => {
+    expect(await refused(ssrfGuard(new Set(["127.0.0.1"])), "http://127.0.0.1:8080/x")).toBeUndefined();
+    expect(await refused(ssrfGuard(new Set(["localhost"])), "http://localhost/")).toBeUndefined();
+    expect(await refused(ssrfGuard(new Set(["::1"])), "http://[::1]/")).toBeUndefined();
+    expect(await refused(ssrfGuard(new Set()), "http://8.8.8.8/")).toBeUndefined();
+  });
+});
