@@ -7,6 +7,8 @@
  *   /openapi.json                any key         OpenAPI 3.1, one operation per published tool
  *   /api/…                       admin key       tools, drafts, compile, publish, versions, runs, keys, secrets
  *   /tools, /tools/:ref/invoke   invoke or admin the published tools
+ *   /tools/openai                invoke or admin the published tools as OpenAI function definitions
+ *   /mcp                         invoke or admin MCP over streamable HTTP (server/mcp/)
  *   /                            public          the built editor
  *
  * Order matters: request id and logging first; authentication before body parsing, so an
@@ -34,6 +36,7 @@ import { editorRouter } from "./routes/editor";
 import { graphRouter } from "./routes/graph";
 import { invokeRouter } from "./routes/invoke";
 import { keysRouter } from "./routes/keys";
+import { mcpRouter, openAiToolsRouter } from "./mcp/routes";
 import { runsRouter } from "./routes/runs";
 import { secretsRouter } from "./routes/secrets";
 import { systemRouter } from "./routes/system";
@@ -120,7 +123,8 @@ export function createServer(options: ServerOptions): ToolwrightServer {
 
   app.use(systemRouter(deps, { metrics: metricsGuard, openapi: authenticate(keys, "invoke") }));
   app.use("/api", ...asAdmin, graphRouter(deps), toolsRouter(deps), versionsRouter(deps), runsRouter(deps), keysRouter(deps), secretsRouter(deps));
-  app.use("/tools", ...asInvoker, invokeRouter(deps));
+  app.use("/tools", ...asInvoker, openAiToolsRouter(deps), invokeRouter(deps));
+  app.use("/mcp", ...asInvoker, mcpRouter(deps));
   app.use(editorRouter(settings.editorDir));
   app.use(notFoundHandler);
   app.use(errorHandler(logger, requestIdOf));

@@ -32,8 +32,19 @@ export const draftIdentity = z.object({
   }),
 });
 
-/** POST /tools/:name/invoke */
-export const invokeBody = z.strictObject({ input: required("the tool input (a JSON object)") });
+/**
+ * POST /tools/:name/invoke: `{ input }`, or `{ arguments }` — the `function.arguments` string of
+ * an OpenAI tool call made under the strict definition of GET /tools/openai (JSON; a null for an
+ * optional field means absent). Exactly one of the two.
+ */
+export const invokeBody = z
+  .strictObject({
+    input: z.unknown().optional().describe("the tool input (a JSON object)"),
+    arguments: z.string().optional().describe("the arguments string of an OpenAI tool call under the tool's strict definition (GET /tools/openai)"),
+  })
+  .refine((body) => (body.input === undefined) !== (body.arguments === undefined), {
+    message: "Required: either input (the tool input, a JSON object) or arguments (the arguments string of an OpenAI tool call), not both",
+  });
 
 /** POST /api/tools/:id/test-run: runs the saved draft, or `graph` when given (unsaved edits). */
 export const testRunBody = z.strictObject({ input: required("the tool input (a JSON object)"), graph: graphSchema.optional() });

@@ -1,12 +1,15 @@
 /**
  * The invocation API (invoke or admin key): GET /tools lists the published tools with their
  * schemas; POST /tools/:name/invoke runs the latest version, /tools/:name@:version/invoke a
- * pinned one. Body `{ "input": … }` → `{ runId, output, durationMs }` (and `trace` with
- * ?trace=1). Every call is recorded as a run, failed ones included.
+ * pinned one. Body `{ "input": … }` (or `{ "arguments": "…" }`, an OpenAI tool call's arguments
+ * under GET /tools/openai's strict definition) → `{ runId, output, durationMs }` (and `trace`
+ * with ?trace=1). Every call is recorded as a run, failed ones included.
  */
 import { Router } from "express";
+import { fromStrictArguments } from "../../runtime/agents/openai";
+import type { JsonValue } from "../db/index";
 import type { AppDeps } from "../deps";
-import { notFound } from "../errors";
+import { badRequest, notFound } from "../errors";
 import { requestIdOf, requireCaller } from "../request-state";
 import { invokeBody, traceQuery } from "../schemas";
 import { param, parseBody, parseQuery } from "../validation";
@@ -18,6 +21,17 @@ export function parseToolRef(ref: string): { name: string; version?: number } | 
   const match = /^([A-Za-z][A-Za-z0-9_]{0,63})(?:@([1-9][0-9]{0,8}))?$/.exec(ref);
   if (match?.[1] === undefined) return undefined;
   return match[2] === undefined ? { name: match[1] } : { name: match[1], version: Number(match[2]) };
+}
+
+/** A model's arguments under the tool's strict OpenAI definition (runtime/agents/openai.ts) as the tool's input. */
+function openAiArguments(text: string, inputJsonSchema: JsonValue): unknown {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text) as unknown;
+  } catch (error) {
+    throw badRequest("INVALID_BODY", `arguments is not JSON: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return fromStrictArguments(parsed, inputJsonSchema);
 }
 
 export function invokeRouter(deps: AppDeps): Router {
@@ -35,7 +49,8 @@ export function invokeRouter(deps: AppDeps): Router {
     if (ref === undefined || version === null) {
       throw notFound(ref?.version === undefined ? `no published tool named ${JSON.stringify(ref?.name ?? text)}` : `tool "${ref.name}" has no published version ${String(ref.version)}`);
     }
-    const { input } = parseBody(req, invokeBody);
+    const body = parseBody(req, invokeBody);
+    const input = body.arguments === undefined ? body.input : openAiArguments(body.arguments, version.signature.inputJsonSchema);
     const { trace } = parseQuery(req, traceQuery);
     const withTrace = trace === "1" || trace === "true" || trace === "yes";
 

@@ -93,15 +93,20 @@ export async function startHttpFixture(): Promise<HttpFixture> {
 }
 
 interface JsonSchemaLike {
-  readonly type?: string;
+  /** A type, or (strict function parameters) a type and "null". */
+  readonly type?: string | readonly string[];
   readonly properties?: Readonly<Record<string, JsonSchemaLike>>;
   readonly items?: JsonSchemaLike;
   readonly enum?: readonly string[];
+  readonly anyOf?: readonly JsonSchemaLike[];
 }
 
 /** A value of a JSON schema, as a model following structured outputs would answer. */
 function instanceOf(schema: JsonSchemaLike): unknown {
-  switch (schema.type) {
+  const first = schema.anyOf?.[0];
+  if (first !== undefined) return instanceOf(first);
+  const type = typeof schema.type === "string" ? schema.type : schema.type?.find((t) => t !== "null");
+  switch (type) {
     case "string":
       return schema.enum?.[0] ?? "x";
     case "number":
@@ -122,6 +127,34 @@ interface ChatRequest {
   readonly model: string;
   readonly messages: readonly { readonly role: string; readonly content: string }[];
   readonly response_format?: { readonly type: string; readonly json_schema?: { readonly schema: JsonSchemaLike } };
+  /** Function tools offered to the model (agents' requests). */
+  readonly tools?: readonly { readonly type: string; readonly function: { readonly name: string; readonly parameters?: JsonSchemaLike } }[];
+}
+
+/** Message content as text (agents' clients may send null or content parts). */
+function contentText(content: unknown): string {
+  return typeof content === "string" ? content : JSON.stringify(content ?? null);
+}
+
+/**
+ * A model's turn in an agent loop, when the request offers `tools`: after a `tool` message, a
+ * final answer that quotes the tool's result; otherwise a `tool_calls` message. The user
+ * message `call <tool> <json>` calls that tool with those arguments (verbatim); any other
+ * message calls the first tool with arguments made from its parameters' schema.
+ */
+function agentTurn(request: ChatRequest, callNumber: number): Record<string, unknown> {
+  const lastMessage = request.messages.at(-1);
+  if (lastMessage?.role === "tool") {
+    return { finish_reason: "stop", message: { role: "assistant", content: `The tool answered: ${contentText(lastMessage.content)}` } };
+  }
+  const lastUser = contentText([...request.messages].reverse().find((m) => m.role === "user")?.content ?? "");
+  const directive = /^call ([\w-]+) (.*)$/s.exec(lastUser);
+  const tool = request.tools?.find((t) => t.function.name === directive?.[1]) ?? request.tools?.[0];
+  const args = directive?.[2] ?? JSON.stringify(tool?.function.parameters === undefined ? {} : instanceOf(tool.function.parameters));
+  return {
+    finish_reason: "tool_calls",
+    message: { role: "assistant", content: null, tool_calls: [{ id: `call_${String(callNumber)}`, type: "function", function: { name: tool?.function.name ?? "none", arguments: args } }] },
+  };
 }
 
 /**
@@ -129,7 +162,8 @@ interface ChatRequest {
  * answers JSON matching the requested json_schema, and fails with 500 for model `fail-500`.
  * Model `flaky-<n>-<status>-<key>` fails `n` times with `status` per key, then answers;
  * `not-json` answers text where JSON was asked for; `wrong-shape` answers JSON that does not
- * match the requested schema.
+ * match the requested schema. A request that offers `tools` gets an agent's turn (agentTurn):
+ * a `tool_calls` message, or after a `tool` message a final answer quoting the result.
  */
 export async function startOpenAiFixture(): Promise<RunningServer & { readonly requests: ChatRequest[]; readonly modelHits: ReadonlyMap<string, number> }> {
   const requests: ChatRequest[] = [];
@@ -156,6 +190,11 @@ export async function startOpenAiFixture(): Promise<RunningServer & { readonly r
             sendJson(res, Number(flaky[2]), { error: { message: `busy (attempt ${String(count)})`, type: "server_error" } });
             return;
           }
+        }
+        if (request.tools !== undefined && request.tools.length > 0) {
+          const turn = agentTurn(request, requests.length);
+          sendJson(res, 200, { id: "chatcmpl-fixture", object: "chat.completion", created: 0, model: request.model, choices: [{ index: 0, ...turn }], usage: { prompt_tokens: 3, completion_tokens: 4, total_tokens: 7 } });
+          return;
         }
         const last = [...request.messages].reverse().find((m) => m.role === "user")?.content ?? "";
         const schema = request.response_format?.json_schema?.schema;
