@@ -184,13 +184,17 @@ async function main(): Promise<void> {
             ["tool lookup (one indexed row)", await meanMicros(2_000, 1_500, () => db.tools.getSummaryByName(TOOL_NAME))],
             ["invoke() untraced (zod in/out + run)", await meanMicros(5_000, 1_500, (i) => invoke(tool, BENCH_INPUTS[i % BENCH_INPUTS.length], ctx))],
             ["invoke() traced", await meanMicros(5_000, 1_500, (i) => invoke(tool, BENCH_INPUTS[i % BENCH_INPUTS.length], traced))],
-            [
-              "run record INSERT, one at a time",
-              await meanMicros(300, 2_000, () =>
-                db.runs.create({ toolId: version?.id ?? toolId, status: "succeeded", input: requestBody.input, output: null, trace: [], startedAt: new Date(), durationMs: 0 }),
-              ),
-            ],
           ];
+          // A run as the invoke path records it: input, output and the 20-span trace.
+          const spans: unknown[] = [];
+          const tracedForRecord = createContext({ onSpan: (span) => spans.push(span) });
+          const output = await invoke(tool, requestBody.input, tracedForRecord);
+          const run = { toolId: version?.id ?? toolId, status: "succeeded" as const, input: requestBody.input, output, trace: spans, startedAt: new Date(), durationMs: 1 };
+          parts.push(["run record INSERT, 1 per statement", await meanMicros(300, 2_000, () => db.runs.create(run))]);
+          for (const size of [10, 100]) {
+            const batch = Array.from({ length: size }, () => run);
+            parts.push([`run record INSERT, ${String(size)} per statement (per run)`, (await meanMicros(Math.ceil(3_000 / size), 2_000, () => db.runs.createMany(batch))) / size]);
+          }
           send({ type: "breakdown", parts });
           break;
         }
