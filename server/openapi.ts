@@ -287,6 +287,32 @@ const ADMIN_PATHS: JsonObject = {
       responses: { "200": json(object({ tools: { type: "array", items: object({ name: { type: "string" }, description: { type: "string" }, version: { type: "integer" }, inputSchema: { type: "object" }, outputSchema: {}, invokePath: { type: "string" } }) } }), "The tools") },
     }),
   },
+  "/tools/openai": {
+    get: operation({
+      id: "listOpenAiTools",
+      summary: "Published tools as OpenAI function definitions, ready for a Chat Completions request's `tools`",
+      description: "Strict where strict mode can take the input: optional fields are required and nullable, and a null means absent (send the call's arguments to /tools/{ref}/invoke as `{ arguments }`). See docs/agents.md.",
+      tags: ["invoke"],
+      responses: {
+        "200": json(
+          object({
+            tools: { type: "array", items: object({ type: { type: "string", enum: ["function"] }, function: object({ name: { type: "string" }, description: { type: "string" }, parameters: { type: "object" }, strict: { type: "boolean" } }, ["name", "parameters", "strict"]) }) },
+          }),
+          "The definitions",
+        ),
+      },
+    }),
+  },
+  "/mcp": {
+    post: operation({
+      id: "mcp",
+      summary: "MCP over streamable HTTP: tools/list and tools/call of every published tool (JSON-RPC 2.0)",
+      description: "Stateless (no session id), answered with JSON. GET and DELETE answer 405. Tool failures and invalid arguments are results with isError; an unknown tool is JSON-RPC error -32602. See docs/agents.md.",
+      tags: ["invoke"],
+      body: { type: "object", description: "A JSON-RPC 2.0 message (or batch) of the Model Context Protocol" },
+      responses: { "200": json({ type: "object" }, "The JSON-RPC response"), "202": { description: "A notification or response was accepted" } },
+    }),
+  },
   "/tools/{ref}/invoke": {
     post: operation({
       id: "invokeTool",
