@@ -6,7 +6,7 @@ import { z } from "zod";
 import { TOOL_NAME } from "../compiler/validate/structure";
 import { API_KEY_SCOPES, RUN_STATUSES } from "./db/index";
 
-/** A graph document: any JSON object here; the compiler judges the rest (with diagnostics). */
+/** A graph document: every JSON object passes here; the compiler judges the rest (with diagnostics). */
 export const graphSchema = z.record(z.string(), z.unknown()).describe("A toolwright.graph/v1 document (see docs/graph-format.md)");
 
 const required = (what: string) => z.unknown().refine((value) => value !== undefined, { message: `Required: ${what}` });

@@ -8,7 +8,7 @@ import { problemAt } from "./problem-location";
 
 /**
  * Scans one of the package's files for every `any` and every escape hatch: explicit
- * `any`, implicit and inferred `any` (any-rules.ts), `as unknown as`, `@ts-ignore`-style
+ * `any`, implicit and inferred `any` (any-rules.ts), `as unknown as`, TypeScript suppression-directive-style
  * comments, `eval` and `Function`. Nothing is parsed or checked again: ts-morph wraps the
  * program's own SourceFile, and the dense per-node queries go straight to the checker in
  * one walk (wrapping every node in ts-morph objects cost more than the queries).

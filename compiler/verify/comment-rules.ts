@@ -3,7 +3,7 @@ import ts from "typescript";
 const SUPPRESSION = /@ts-(?:ignore|expect-error|nocheck)\b/g;
 
 /**
- * `@ts-ignore`, `@ts-expect-error` and `@ts-nocheck` comments: each silences the type
+ * TypeScript suppression directives (ts-ignore, ts-expect-error, ts-nocheck): each silences the type
  * checker. Text matches are confirmed against the syntax tree, so the same words inside a
  * string, template or regular expression do not count.
  */

@@ -2,7 +2,7 @@ import ts from "typescript";
 import { declarationFiles, isValueReference } from "./any-rules";
 
 /**
- * `eval` and `Function` run code built from strings: any value use of the globals
+ * `eval` and `Function` run code built from strings: every value use of the globals
  * (`eval(…)`, `new Function(…)`, `Function(…)`, `globalThis.eval`, `const e = eval`).
  * A local declaration of the same name is not the global and is not reported.
  */
