@@ -6,7 +6,7 @@
  */
 import { getEventListeners } from "node:events";
 import { describe, expect, it } from "vitest";
-import { createContext, finish, isToolError, ranValue, runScope, sleep, step, ToolError, type Outcome, type Span, type ToolContext } from "./tool-runtime";
+import { createContext, finish, isToolError, raceAbort, ranValue, runScope, sleep, step, ToolError, type Outcome, type Span, type ToolContext } from "./tool-runtime";
 
 function traced(signal?: AbortSignal): { ctx: ToolContext; spans: Span[] } {
   const spans: Span[] = [];
@@ -165,5 +165,34 @@ describe("cancellation", () => {
     const other: Promise<Outcome<number>> = step(ctx, { id: "other", kind: "transform" }, [[start, "b"]], () => Promise.resolve(1));
     await finish([start, other], [start], cancel);
     expect(await other).toEqual({ ran: false });
+  });
+});
+
+describe("raceAbort", () => {
+  it("rejects with the abort reason, and consumes a later rejection of work that lost to an earlier abort", async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown): void => {
+      unhandled.push(reason);
+    };
+    process.on("unhandledRejection", onUnhandled);
+    try {
+      const caller = new AbortController();
+      caller.abort(new ToolError("DEADLINE_EXCEEDED", "too late"));
+      const late = sleep(5, new AbortController().signal).then(() => Promise.reject(new Error("late failure")));
+      const error: unknown = await raceAbort(late, caller.signal).catch((e: unknown) => e);
+      expect(isToolError(error) && error.code).toBe("DEADLINE_EXCEEDED");
+      await sleep(30, new AbortController().signal);
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off("unhandledRejection", onUnhandled);
+    }
+  });
+
+  it("rejects with CANCELLED when the signal aborts with a reason that is not an Error", async () => {
+    const caller = new AbortController();
+    const pending = raceAbort(new Promise<number>(() => undefined), caller.signal);
+    caller.abort("gone");
+    const error: unknown = await pending.catch((e: unknown) => e);
+    expect(isToolError(error) && error.code).toBe("CANCELLED");
   });
 });

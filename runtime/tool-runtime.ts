@@ -215,8 +215,9 @@ async function untimedAttempt<T>(ctx: ToolContext, record: <I>(input: I) => I, b
 /** One attempt under `timeoutMs`: its own signal, aborted by the run's or by the timer, and never outlived. */
 async function timedAttempt<T>(ctx: ToolContext, spec: NodeSpec, timeoutMs: number, record: <I>(input: I) => I, body: (scope: NodeScope) => Promise<T>): Promise<T> {
   const controller = new AbortController();
+  // Always a ToolError as the reason, so a run aborted for any reason fails the attempt as before (CANCELLED unless a ToolError says otherwise).
   const onRunAbort = (): void => {
-    controller.abort(ctx.signal.reason);
+    controller.abort(abortError(ctx.signal));
   };
   if (ctx.signal.aborted) onRunAbort();
   ctx.signal.addEventListener("abort", onRunAbort, { once: true });
@@ -256,14 +257,21 @@ class AttemptsError extends Error {
   }
 }
 
-/** Settles with `work`, or rejects as soon as `signal` aborts (so a timeout is never outlived). */
-function raceAbort<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+/**
+ * Settles with `work`, or rejects as soon as `signal` aborts: with the abort reason when it
+ * is an Error, else `CANCELLED`. A `work` that loses the race may still reject later; that
+ * rejection is consumed, so it never surfaces as an unhandled rejection. The server races a
+ * whole run with this, and a timed node attempt its body (so a timeout is never outlived).
+ */
+export function raceAbort<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const onAbort = (): void => {
-      reject(abortError(signal));
+      const reason: unknown = signal.reason;
+      reject(reason instanceof Error ? reason : new ToolError("CANCELLED", "the run was cancelled"));
     };
     if (signal.aborted) {
       onAbort();
+      work.catch(() => undefined);
       return;
     }
     signal.addEventListener("abort", onAbort, { once: true });

@@ -8,7 +8,7 @@
 import { randomUUID } from "node:crypto";
 import { loadTool } from "../runtime/loader";
 import { ssrfGuard } from "../runtime/ssrf";
-import { createContext, invoke, isToolError, ToolError, type CallToolRequest, type HttpRequest, type Span, type ToolContext } from "../runtime/tool-runtime";
+import { createContext, invoke, isToolError, raceAbort, ToolError, type CallToolRequest, type HttpRequest, type Span, type ToolContext } from "../runtime/tool-runtime";
 import type { Catalog, PublishedVersion } from "./catalog";
 import type { Database, NewRun } from "./db/index";
 import type { Logger } from "./logging";
@@ -111,32 +111,6 @@ function toFailure(error: unknown): RunFailure {
   };
 }
 
-/** Settles with `work`, or rejects with the signal's reason as soon as it aborts. */
-function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => {
-      const reason: unknown = signal.reason;
-      reject(reason instanceof Error ? reason : new ToolError("CANCELLED", "the run was cancelled"));
-    };
-    if (signal.aborted) {
-      onAbort();
-      work.catch(() => undefined);
-      return;
-    }
-    signal.addEventListener("abort", onAbort, { once: true });
-    work.then(
-      (value) => {
-        signal.removeEventListener("abort", onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener("abort", onAbort);
-        reject(error instanceof Error ? error : new Error(String(error)));
-      },
-    );
-  });
-}
-
 export function createRunner(options: RunnerOptions): Runner {
   const checkUrl = ssrfGuard(new Set(options.allowHosts));
   const maxDepth = options.maxCallDepth ?? DEFAULT_MAX_CALL_DEPTH;
@@ -220,7 +194,7 @@ export function createRunner(options: RunnerOptions): Runner {
       try {
         const tool = await loadTool(target.hash, target.files);
         const ctx = contextFor(state, controller.signal, target.calls, 0, undefined);
-        output = await untilAborted(invoke(tool, params.input, ctx), controller.signal);
+        output = await raceAbort(invoke(tool, params.input, ctx), controller.signal);
       } catch (error) {
         failure = toFailure(error);
       } finally {
