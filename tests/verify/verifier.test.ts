@@ -77,6 +77,8 @@ describe("verifier", () => {
 
   it.each([
     ["as unknown as", 'export const forced = ("text" as unknown as number) + 1;', "`as unknown as`", undefined],
+    ["a parenthesized cast through unknown", 'export const forced = (("text" as unknown)) as number;', "`as unknown as`", undefined],
+    ["an angle-bracket cast through unknown", 'export const forced = <number><unknown>"text";', "`as unknown as`", undefined],
     ["@ts-ignore", "// @ts-ignore\nexport const ignored: number = 1;", "`@ts-ignore`", "@typescript-eslint/ban-ts-comment"],
     ["@ts-expect-error", "// @ts-expect-error -- on purpose\nexport const expected: number = 'x';", "`@ts-expect-error`", "@typescript-eslint/ban-ts-comment"],
     ["eval", 'export const evaluated: unknown = eval("1");', "`eval`", "no-eval"],
