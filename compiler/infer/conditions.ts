@@ -1,7 +1,7 @@
 import type { JsonValue } from "../graph/schema";
 import { describeSchema } from "../types/describe";
 import type { TypeSchema } from "../types/type-schema";
-import { describeValue } from "./analyze";
+import { describeValue } from "./infer-node";
 import { isObject, pathKey } from "./config-walk";
 import type { DeriveContext } from "./derivers";
 

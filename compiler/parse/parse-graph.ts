@@ -1,5 +1,6 @@
 import { diagnostic, type Diagnostic } from "../diagnostics/catalog";
-import { graphSchema, type Graph } from "../graph/schema";
+import { edgeSchema, graphSchema, nodeSchema, type Graph } from "../graph/schema";
+import type { ValidationCache } from "../validate/validation-cache";
 
 export type ParseResult = { readonly graph: Graph; readonly diagnostics: readonly Diagnostic[] } | { readonly graph?: undefined; readonly diagnostics: readonly Diagnostic[] };
 
@@ -7,7 +8,7 @@ export type ParseResult = { readonly graph: Graph; readonly diagnostics: readonl
 export function parseGraph(input: unknown): ParseResult {
   // JSON.parse keeps "__proto__" as an own key, but object validation would turn it into a
   // prototype and silently drop it: refuse it instead.
-  const protoPath = findProtoKey(input, []);
+  const protoPath = protoKeyBelow(input)?.reverse();
   if (protoPath !== undefined) {
     return { diagnostics: [diagnostic("GRAPH_SCHEMA", `${protoPath.join(".")}: "__proto__" cannot be used as a key`)] };
   }
@@ -32,6 +33,39 @@ export function parseGraph(input: unknown): ParseResult {
   return { diagnostics };
 }
 
+/**
+ * `parseGraph` for successive versions of one graph: nodes and edges parsed before (the same
+ * objects) are not parsed again. The result equals `parseGraph(input)`; when anything fails
+ * to parse, it is `parseGraph(input)`, so the diagnostics are exactly the same too.
+ */
+export function parseGraphReusing(input: unknown, cache: ValidationCache): ParseResult {
+  if (!isRecord(input) || !Array.isArray(input.nodes) || (input.edges !== undefined && !Array.isArray(input.edges))) return parseGraph(input);
+  const nodes = parseEach(input.nodes as unknown[], nodeSchema, cache.parsedNodes);
+  const edges = input.edges === undefined ? [] : parseEach(input.edges as unknown[], edgeSchema, cache.parsedEdges);
+  const shell = { ...input, nodes: [], ...(input.edges === undefined ? {} : { edges: [] }) };
+  if (nodes === undefined || edges === undefined || protoKeyBelow(shell) !== undefined) return parseGraph(input);
+  const parsed = graphSchema.safeParse(shell);
+  // Spreading keeps the keys where the schema put them, as a whole-document parse does.
+  return parsed.success ? { graph: { ...parsed.data, nodes, edges }, diagnostics: [] } : parseGraph(input);
+}
+
+function parseEach<T>(items: readonly unknown[], schema: { safeParse(item: unknown): { success: true; data: T } | { success: false } }, parsed: WeakMap<object, T>): T[] | undefined {
+  const result: T[] = [];
+  for (const item of items) {
+    const known = isRecord(item) ? parsed.get(item) : undefined;
+    if (known !== undefined) {
+      result.push(known);
+      continue;
+    }
+    if (!isRecord(item) || protoKeyBelow(item) !== undefined) return undefined;
+    const fresh = schema.safeParse(item);
+    if (!fresh.success) return undefined;
+    parsed.set(item, fresh.data);
+    result.push(fresh.data);
+  }
+  return result;
+}
+
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
@@ -40,19 +74,27 @@ function idOf(value: unknown): string | undefined {
   return isRecord(value) && typeof value.id === "string" ? value.id : undefined;
 }
 
-function findProtoKey(value: unknown, path: readonly (string | number)[]): (string | number)[] | undefined {
+/** The path (innermost segment first) to a "__proto__" key inside `value`. */
+function protoKeyBelow(value: unknown): (string | number)[] | undefined {
   if (Array.isArray(value)) {
-    for (const [i, item] of (value as unknown[]).entries()) {
-      const found = findProtoKey(item, [...path, i]);
-      if (found !== undefined) return found;
+    const items = value as unknown[];
+    for (let i = 0; i < items.length; i++) {
+      const found = protoKeyBelow(items[i]);
+      if (found !== undefined) {
+        found.push(i);
+        return found;
+      }
     }
     return undefined;
   }
   if (!isRecord(value)) return undefined;
   for (const key of Object.keys(value)) {
-    if (key === "__proto__") return [...path, key];
-    const found = findProtoKey(value[key], [...path, key]);
-    if (found !== undefined) return found;
+    if (key === "__proto__") return [key];
+    const found = protoKeyBelow(value[key]);
+    if (found !== undefined) {
+      found.push(key);
+      return found;
+    }
   }
   return undefined;
 }

@@ -1,7 +1,7 @@
 /**
  * A small reduced ordered binary decision diagram, used to reason about which branch
  * decisions let a node run. Nodes are integers; 0 is false, 1 is true. Hash-consing makes
- * equal functions equal integers, so `implies(a, b)` is one `and` and a comparison.
+ * equal functions equal integers; `implies(a, b)` walks both diagrams and builds nothing.
  */
 export const FALSE = 0;
 export const TRUE = 1;
@@ -16,6 +16,7 @@ export class Bdd {
   private readonly andMemo = new Map<number, number>();
   private readonly orMemo = new Map<number, number>();
   private readonly notMemo = new Map<number, number>();
+  private readonly impliesMemo = new Map<number, boolean>();
   /** unique table, second level: (variable, low) → high → node. */
   private readonly levels: Map<number, number>[] = [];
 
@@ -35,21 +36,29 @@ export class Bdd {
   }
 
   and(a: number, b: number): number {
-    if (a === FALSE || b === FALSE) return FALSE;
-    if (a === TRUE) return b;
-    if (b === TRUE || a === b) return a;
-    return this.apply(a, b, this.andMemo, (x, y) => this.and(x, y));
+    return this.apply(a, b, true);
   }
 
   or(a: number, b: number): number {
-    if (a === TRUE || b === TRUE) return TRUE;
-    if (a === FALSE) return b;
-    if (b === FALSE || a === b) return a;
-    return this.apply(a, b, this.orMemo, (x, y) => this.or(x, y));
+    return this.apply(a, b, false);
   }
 
+  /** Whether every assignment that makes `a` true makes `b` true; builds no nodes. */
   implies(a: number, b: number): boolean {
-    return this.and(a, this.not(b)) === FALSE;
+    if (a === FALSE || b === TRUE || a === b) return true;
+    // Reduced diagrams: TRUE is the only tautology and FALSE the only contradiction.
+    if (a === TRUE || b === FALSE) return false;
+    const key = a * PAIR + b;
+    const cached = this.impliesMemo.get(key);
+    if (cached !== undefined) return cached;
+    const va = this.varOf(a);
+    const vb = this.varOf(b);
+    const v = Math.min(va, vb);
+    const result =
+      this.implies(va === v ? this.lowOf(a) : a, vb === v ? this.lowOf(b) : b) &&
+      this.implies(va === v ? this.highOf(a) : a, vb === v ? this.highOf(b) : b);
+    this.impliesMemo.set(key, result);
+    return result;
   }
 
   /** One assignment (variable → value) that makes `a` true, or undefined when `a` is false. */
@@ -65,16 +74,23 @@ export class Bdd {
     return assignment;
   }
 
-  private apply(a: number, b: number, memo: Map<number, number>, recurse: (x: number, y: number) => number): number {
+  /** `a AND b` (conjunction) or `a OR b`; recursion allocates nothing but the nodes it makes. */
+  private apply(a: number, b: number, conjunction: boolean): number {
+    const absorbing = conjunction ? FALSE : TRUE;
+    if (a === absorbing || b === absorbing) return absorbing;
+    const neutral = conjunction ? TRUE : FALSE;
+    if (a === neutral) return b;
+    if (b === neutral || a === b) return a;
+    const memo = conjunction ? this.andMemo : this.orMemo;
     const key = a < b ? a * PAIR + b : b * PAIR + a;
     const cached = memo.get(key);
     if (cached !== undefined) return cached;
     const va = this.varOf(a);
     const vb = this.varOf(b);
     const v = Math.min(va, vb);
-    const [aLow, aHigh] = va === v ? [this.lowOf(a), this.highOf(a)] : [a, a];
-    const [bLow, bHigh] = vb === v ? [this.lowOf(b), this.highOf(b)] : [b, b];
-    const result = this.make(v, recurse(aLow, bLow), recurse(aHigh, bHigh));
+    const low = this.apply(va === v ? this.lowOf(a) : a, vb === v ? this.lowOf(b) : b, conjunction);
+    const high = this.apply(va === v ? this.highOf(a) : a, vb === v ? this.highOf(b) : b, conjunction);
+    const result = this.make(v, low, high);
     memo.set(key, result);
     return result;
   }

@@ -1,5 +1,6 @@
 import { Bdd, FALSE, TRUE } from "./bdd";
 import type { Topology } from "./structure";
+import type { ValidationCache } from "./validation-cache";
 
 /**
  * Which branch decisions let each node run. A node with several out ports decides
@@ -108,4 +109,20 @@ function computeAncestors(topology: Topology): Map<string, Uint32Array> {
     result.set(node.id, set);
   }
   return result;
+}
+
+/**
+ * `computeGuards`, reusing the cache's last guards when the topology has the same shape:
+ * guards read only the order, each node's out ports and its incoming edges' sources and
+ * ports (and whether a node without incoming edges is the input).
+ */
+export function guardsFor(topology: Topology, cache: ValidationCache | undefined): Guards {
+  if (cache === undefined) return computeGuards(topology);
+  const shape = JSON.stringify(
+    topology.order.map((node) => [node.id, node.kind === "input", topology.outPorts.get(node.id) ?? [], (topology.incoming.get(node.id) ?? []).map((e) => [e.source.id, e.sourcePort])]),
+  );
+  if (cache.guards?.shape === shape) return cache.guards.guards;
+  const guards = computeGuards(topology);
+  cache.guards = { shape, guards };
+  return guards;
 }
