@@ -57,20 +57,15 @@ export function docFromGraph(graph: Graph): Doc {
   };
 }
 
-/** The document as graph format v1 (what is saved, validated, compiled and exported). */
+/**
+ * The document as graph format v1 (what is saved, validated, compiled and exported). An
+ * unchanged node or edge becomes the same object in every graph made from the document,
+ * so validation redoes only what an edit changed; these objects are never mutated.
+ */
 export function graphFromDoc(doc: Doc): Graph {
   const byId = new Map(doc.nodes.map((n) => [n.id, n.data.node]));
-  const nodes: GraphNode[] = doc.nodes.map((n) => ({ ...n.data.node, position: { x: Math.round(n.position.x), y: Math.round(n.position.y) } }));
-  const edges: GraphEdge[] = doc.edges.map((e) => {
-    const source = byId.get(e.source);
-    const target = byId.get(e.target);
-    const ports = source ? outPortsOf({ ...source, position: { x: 0, y: 0 } }, registry) : [];
-    const out: { id: string; source: string; target: string; sourcePort?: string; targetPort?: string } = { id: e.id, source: e.source, target: e.target };
-    // Ports are written only where the format needs them, so exported files stay clean.
-    if (e.sourceHandle != null && !(ports.length === 1 && ports[0] === e.sourceHandle)) out.sourcePort = e.sourceHandle;
-    if (e.targetHandle != null && !(target && inPortOf(target.kind) === e.targetHandle)) out.targetPort = e.targetHandle;
-    return out;
-  });
+  const nodes: GraphNode[] = doc.nodes.map(graphNodeOf);
+  const edges: GraphEdge[] = doc.edges.map((e) => graphEdgeOf(e, byId.get(e.source), byId.get(e.target)));
   return {
     format: GRAPH_FORMAT,
     tool: { name: doc.tool.name, description: doc.tool.description },
@@ -78,6 +73,32 @@ export function graphFromDoc(doc: Doc): Graph {
     edges,
     ...(doc.tests ? { tests: [...doc.tests] } : {}),
   };
+}
+
+type NodeData = ToolNodeData["node"];
+const graphNodes = new WeakMap<NodeData, GraphNode>();
+const graphEdges = new WeakMap<FlowEdge, { readonly source: NodeData | undefined; readonly target: NodeData | undefined; readonly edge: GraphEdge }>();
+
+function graphNodeOf(n: FlowNode): GraphNode {
+  const position = { x: Math.round(n.position.x), y: Math.round(n.position.y) };
+  const known = graphNodes.get(n.data.node);
+  if (known !== undefined && known.position.x === position.x && known.position.y === position.y) return known;
+  const node = { ...n.data.node, position };
+  graphNodes.set(n.data.node, node);
+  return node;
+}
+
+/** An edge depends on its ends too: the ports a source offers and a target's in port. */
+function graphEdgeOf(e: FlowEdge, source: NodeData | undefined, target: NodeData | undefined): GraphEdge {
+  const known = graphEdges.get(e);
+  if (known !== undefined && known.source === source && known.target === target) return known.edge;
+  const ports = source ? outPortsOf({ ...source, position: { x: 0, y: 0 } }, registry) : [];
+  const out: { id: string; source: string; target: string; sourcePort?: string; targetPort?: string } = { id: e.id, source: e.source, target: e.target };
+  // Ports are written only where the format needs them, so exported files stay clean.
+  if (e.sourceHandle != null && !(ports.length === 1 && ports[0] === e.sourceHandle)) out.sourcePort = e.sourceHandle;
+  if (e.targetHandle != null && !(target && inPortOf(target.kind) === e.targetHandle)) out.targetPort = e.targetHandle;
+  graphEdges.set(e, { source, target, edge: out });
+  return out;
 }
 
 /** A new graph for a new tool: an input and an output, connected. */

@@ -1,4 +1,4 @@
-import { checkStructure, computeGuards, parseGraph, sortDiagnostics, validateGraph, type Diagnostic, type Graph, type ToolResolver, type ValueType } from "../compiler";
+import { checkStructure, createValidationCache, guardsFor, parseGraphReusing, sortDiagnostics, validateGraph, type Diagnostic, type Graph, type ToolResolver, type ValueType } from "../compiler";
 import { registry } from "../records";
 import type { Scope } from "./references";
 
@@ -16,16 +16,23 @@ export interface Validation {
 export const EMPTY_VALIDATION: Validation = { diagnostics: [], byNode: new Map(), scope: { order: [], kinds: new Map(), types: new Map() }, ms: 0 };
 
 /**
+ * Successive graphs share their unchanged nodes and edges (graphFromDoc keeps them), so
+ * each validation redoes only the edited nodes and what reads them; results are the same
+ * as without the cache.
+ */
+const cache = createValidationCache();
+
+/**
  * Validates a graph. `previousTypes` keeps reference types from the last analysis that
  * had them, so autocomplete keeps working while another node is broken.
  */
 export function validate(graph: Graph, resolveTool: ToolResolver | undefined, previousTypes: ReadonlyMap<string, ValueType> = new Map()): Validation {
   const started = performance.now();
-  const parsed = parseGraph(graph);
+  const parsed = parseGraphReusing(graph, cache);
   let diagnostics: readonly Diagnostic[] = parsed.diagnostics;
   let scope: Scope = { order: graph.nodes.map((n) => n.id), kinds: new Map(graph.nodes.map((n) => [n.id, n.kind])), types: new Map() };
   if (parsed.graph !== undefined) {
-    const result = validateGraph(parsed.graph, registry, resolveTool);
+    const result = validateGraph(parsed.graph, registry, resolveTool, cache);
     diagnostics = result.diagnostics;
     const kinds = new Map(parsed.graph.nodes.map((n) => [n.id, n.kind]));
     if (result.analysis !== undefined) {
@@ -37,19 +44,19 @@ export function validate(graph: Graph, resolveTool: ToolResolver | undefined, pr
       // is broken) or the edges are unsound. Output nodes cannot be referenced, so the same
       // graph with empty outputs types every other node exactly.
       const withoutOutputs = { ...parsed.graph, nodes: parsed.graph.nodes.map((n) => (n.kind === "output" ? { ...n, config: { values: {} } } : n)) };
-      const retry = validateGraph(withoutOutputs, registry, resolveTool).analysis;
+      const retry = validateGraph(withoutOutputs, registry, resolveTool, cache).analysis;
       if (retry !== undefined) {
         const types = new Map<string, ValueType>();
         for (const [id, node] of retry.nodes) if (node.output !== undefined) types.set(id, node.output);
         scope = { order: retry.topology.order.map((n) => n.id), kinds, guards: retry.guards, types };
       } else {
         // Unsound edges: guards from the structure when it has a topology, types from the last analysis.
-        const structure = checkStructure(parsed.graph, registry);
+        const structure = checkStructure(parsed.graph, registry, cache);
         const types = new Map<string, ValueType>();
         for (const [id, type] of previousTypes) if (kinds.has(id)) types.set(id, type);
         scope = structure.topology === undefined
           ? { order: parsed.graph.nodes.map((n) => n.id), kinds, types }
-          : { order: structure.topology.order.map((n) => n.id), kinds, guards: computeGuards(structure.topology), types };
+          : { order: structure.topology.order.map((n) => n.id), kinds, guards: guardsFor(structure.topology, cache), types };
       }
     }
   }
