@@ -170,6 +170,7 @@ export function createServer(options: ServerOptions): ToolwrightServer {
           await closed;
           clearTimeout(timer);
         }
+        await runner.idle();
         await recorder.flush();
       })();
       return closing;

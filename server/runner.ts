@@ -74,6 +74,8 @@ export interface RunnerOptions {
 
 export interface Runner {
   run(params: RunParams): Promise<RunResult>;
+  /** Resolves once every run started so far has finished and handed its record to the recorder. */
+  idle(): Promise<void>;
 }
 
 /** Spans kept per run: a for_each over thousands of items must not make a trace unbounded. */
@@ -170,82 +172,94 @@ export function createRunner(options: RunnerOptions): Runner {
     }
   }
 
+  async function execute(params: RunParams): Promise<RunResult> {
+    const { target } = params;
+    const runId = randomUUID();
+    const startedAt = new Date();
+    const started = performance.now();
+    const state: RunState = { spans: [], droppedSpans: 0, secretValues: new Map(), redactor: new Redactor() };
+    state.redactor.add(options.openai.apiKey);
+
+    const controller = new AbortController();
+    const timer = setTimeout(() => {
+      controller.abort(new ToolError("DEADLINE_EXCEEDED", `the run did not finish within its deadline of ${String(options.runTimeoutMs)} ms`));
+    }, options.runTimeoutMs);
+    const onCallerGone = (): void => {
+      controller.abort(new ToolError("CANCELLED", "the caller closed the connection before the run finished"));
+    };
+    if (params.signal?.aborted === true) onCallerGone();
+    else params.signal?.addEventListener("abort", onCallerGone, { once: true });
+
+    let output: unknown;
+    let failure: RunFailure | undefined;
+    try {
+      const tool = await loadTool(target.hash, target.files);
+      const ctx = contextFor(state, controller.signal, target.calls, 0, undefined);
+      output = await raceAbort(invoke(tool, params.input, ctx), controller.signal);
+    } catch (error) {
+      failure = toFailure(error);
+    } finally {
+      clearTimeout(timer);
+      params.signal?.removeEventListener("abort", onCallerGone);
+    }
+    const durationMs = performance.now() - started;
+
+    const redactor = state.redactor;
+    const trace = redactor.value(state.spans);
+    const redactedFailure: RunFailure | undefined =
+      failure === undefined ? undefined : { ...failure, message: redactor.text(failure.message), ...(failure.details === undefined ? {} : { details: redactor.value(failure.details) }) };
+    const redactedOutput = failure === undefined ? redactor.value(output) : undefined;
+    if (state.droppedSpans > 0) options.logger.warn({ runId, tool: target.toolName, dropped: state.droppedSpans }, "trace truncated");
+
+    const record: NewRun = {
+      id: runId,
+      toolId: target.toolId,
+      toolVersionId: target.version?.versionId ?? null,
+      status: failure === undefined ? "succeeded" : "failed",
+      input: redactor.value(params.input) ?? null,
+      output: redactedOutput,
+      error: redactedFailure === undefined ? null : { code: redactedFailure.code, message: redactedFailure.message, nodeId: redactedFailure.nodeId, details: redactedFailure.details },
+      trace,
+      startedAt,
+      durationMs,
+      callerKeyId: params.callerKeyId,
+      requestId: params.requestId,
+    };
+    try {
+      await options.recorder.record(record);
+    } catch (error) {
+      options.metrics.runRecordFailed();
+      options.logger.error({ runId, tool: target.toolName, requestId: params.requestId, err: { message: redactor.text(errorMessage(error)) } }, "run could not be recorded");
+    }
+
+    if (target.version !== undefined) options.metrics.invocation(target.toolName, record.status, durationMs, redactedFailure?.code);
+    if (redactedFailure !== undefined) {
+      options.logger.info(
+        { runId, requestId: params.requestId, tool: target.toolName, version: target.version?.number ?? "draft", code: redactedFailure.code, nodeId: redactedFailure.nodeId },
+        "run failed",
+      );
+    }
+    return {
+      runId,
+      ok: failure === undefined,
+      ...(redactedFailure === undefined ? { output: redactedOutput } : { error: redactedFailure }),
+      trace,
+      durationMs,
+      startedAt,
+    };
+  }
+
+  // Shutdown waits for these: a run whose caller was cut off still records itself afterwards.
+  const active = new Set<Promise<RunResult>>();
   return {
-    async run(params) {
-      const { target } = params;
-      const runId = randomUUID();
-      const startedAt = new Date();
-      const started = performance.now();
-      const state: RunState = { spans: [], droppedSpans: 0, secretValues: new Map(), redactor: new Redactor() };
-      state.redactor.add(options.openai.apiKey);
-
-      const controller = new AbortController();
-      const timer = setTimeout(() => {
-        controller.abort(new ToolError("DEADLINE_EXCEEDED", `the run did not finish within its deadline of ${String(options.runTimeoutMs)} ms`));
-      }, options.runTimeoutMs);
-      const onCallerGone = (): void => {
-        controller.abort(new ToolError("CANCELLED", "the caller closed the connection before the run finished"));
-      };
-      if (params.signal?.aborted === true) onCallerGone();
-      else params.signal?.addEventListener("abort", onCallerGone, { once: true });
-
-      let output: unknown;
-      let failure: RunFailure | undefined;
-      try {
-        const tool = await loadTool(target.hash, target.files);
-        const ctx = contextFor(state, controller.signal, target.calls, 0, undefined);
-        output = await raceAbort(invoke(tool, params.input, ctx), controller.signal);
-      } catch (error) {
-        failure = toFailure(error);
-      } finally {
-        clearTimeout(timer);
-        params.signal?.removeEventListener("abort", onCallerGone);
-      }
-      const durationMs = performance.now() - started;
-
-      const redactor = state.redactor;
-      const trace = redactor.value(state.spans);
-      const redactedFailure: RunFailure | undefined =
-        failure === undefined ? undefined : { ...failure, message: redactor.text(failure.message), ...(failure.details === undefined ? {} : { details: redactor.value(failure.details) }) };
-      const redactedOutput = failure === undefined ? redactor.value(output) : undefined;
-      if (state.droppedSpans > 0) options.logger.warn({ runId, tool: target.toolName, dropped: state.droppedSpans }, "trace truncated");
-
-      const record: NewRun = {
-        id: runId,
-        toolId: target.toolId,
-        toolVersionId: target.version?.versionId ?? null,
-        status: failure === undefined ? "succeeded" : "failed",
-        input: redactor.value(params.input) ?? null,
-        output: redactedOutput,
-        error: redactedFailure === undefined ? null : { code: redactedFailure.code, message: redactedFailure.message, nodeId: redactedFailure.nodeId, details: redactedFailure.details },
-        trace,
-        startedAt,
-        durationMs,
-        callerKeyId: params.callerKeyId,
-        requestId: params.requestId,
-      };
-      try {
-        await options.recorder.record(record);
-      } catch (error) {
-        options.metrics.runRecordFailed();
-        options.logger.error({ runId, tool: target.toolName, requestId: params.requestId, err: { message: redactor.text(errorMessage(error)) } }, "run could not be recorded");
-      }
-
-      if (target.version !== undefined) options.metrics.invocation(target.toolName, record.status, durationMs, redactedFailure?.code);
-      if (redactedFailure !== undefined) {
-        options.logger.info(
-          { runId, requestId: params.requestId, tool: target.toolName, version: target.version?.number ?? "draft", code: redactedFailure.code, nodeId: redactedFailure.nodeId },
-          "run failed",
-        );
-      }
-      return {
-        runId,
-        ok: failure === undefined,
-        ...(redactedFailure === undefined ? { output: redactedOutput } : { error: redactedFailure }),
-        trace,
-        durationMs,
-        startedAt,
-      };
+    run(params) {
+      const running = execute(params);
+      active.add(running);
+      void running.finally(() => active.delete(running)).catch(() => undefined);
+      return running;
+    },
+    async idle() {
+      while (active.size > 0) await Promise.allSettled([...active]);
     },
   };
 }

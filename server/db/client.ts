@@ -126,7 +126,7 @@ export interface Models {
   tool: {
     create(args: { data: { name: string; description: string; draftGraph: string } }): PromiseLike<ToolRow>;
     findMany(args: {
-      where?: { latestVersion: { gt: number } } | { name: string };
+      where?: { latestVersion: { gt: number } };
       select: typeof toolSummarySelect;
       orderBy: { name: "asc" };
     }): PromiseLike<ToolSummaryRow[]>;
@@ -149,8 +149,6 @@ export interface Models {
     findUnique(args: { where: { toolId_number: { toolId: string; number: number } } | { id: string } }): PromiseLike<ToolVersionRow | null>;
   };
   run: {
-    create(args: { data: RunRow; select: { id: true } }): PromiseLike<{ id: string }>;
-    createMany(args: { data: RunRow[] }): PromiseLike<{ count: number }>;
     findMany(args: {
       where: RunWhere;
       select: typeof runSummarySelect;

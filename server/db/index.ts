@@ -12,6 +12,7 @@ import { PrismaClient as SqlitePrismaClient } from "../../prisma/generated/sqlit
 import { PrismaClient as PostgresPrismaClient } from "../../prisma/generated/postgres/client";
 import type { Client } from "./client";
 import { DatabaseError } from "./errors";
+import { postgresStatements, sqliteStatements, type DirectStatements } from "./direct-statements";
 import { applyPostgresMigrations, applySqliteMigrations, defaultMigrationsDir, readMigrations } from "./migrate";
 import { createRepositories } from "./repository";
 import { redactUrl, resolveTarget } from "./target";
@@ -27,6 +28,7 @@ const HEALTH_TIMEOUT_MS = 2_000;
 
 interface Connection {
   readonly client: Client;
+  readonly direct: DirectStatements;
   readonly location: string;
   readonly migrations: MigrationReport;
   readonly release: () => Promise<void>;
@@ -41,7 +43,9 @@ async function openSqlite(file: string, migrationsDir: string): Promise<Connecti
   // power cut may lose the last commits, a process crash loses nothing).
   await client.$executeRawUnsafe("PRAGMA synchronous = NORMAL");
   await client.$executeRawUnsafe("PRAGMA foreign_keys = ON");
-  return { client, location: file, migrations, release: () => Promise.resolve() };
+  // Busy timeout 0: see sqliteStatements.
+  const direct = await sqliteStatements(new PrismaBetterSQLite3({ url: `file:${file}`, timeout: 0 }));
+  return { client, direct, location: file, migrations, release: () => direct.close() };
 }
 
 /** Splits Prisma's `?schema=name` convention off a PostgreSQL URL (pg does not know it). */
@@ -71,7 +75,7 @@ async function openPostgres(url: string, migrationsDir: string, poolSize: number
   const adapter = new PrismaPg(pool, schema === undefined ? {} : { schema });
   const client: Client = new PostgresPrismaClient({ adapter });
   await client.$connect();
-  return { client, location: redactUrl(url), migrations, release: () => pool.end() };
+  return { client, direct: postgresStatements(pool, schema), location: redactUrl(url), migrations, release: () => pool.end() };
 }
 
 /**
@@ -98,7 +102,7 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
     location: connection.location,
     dataDir: target.dataDir,
     migrations: connection.migrations,
-    ...createRepositories(client),
+    ...createRepositories(client, connection.direct),
 
     async health() {
       if (closing !== undefined) return false;

@@ -15,6 +15,7 @@ import type {
   ToolVersionSummaryRow,
 } from "./client";
 import { runInclude, runSummarySelect, secretInfoSelect, toolSummarySelect, versionSummarySelect } from "./client";
+import type { DirectStatements } from "./direct-statements";
 import { DatabaseError } from "./errors";
 import { fromJson, fromJsonOrNull, isJsonObject, toJson, toJsonOrNull } from "./json";
 import type {
@@ -188,8 +189,6 @@ function checkInteger(value: number, what: string, min: number, max: number): nu
   return rounded;
 }
 
-const runTargetMissing = () => new DatabaseError("not_found", "The run's tool, version or caller key does not exist");
-const runIdTaken = () => new DatabaseError("invalid_value", "A run with that id already exists");
 
 function toRunRow(run: NewRun): RunRow {
   if (!RUN_STATUSES.includes(run.status)) {
@@ -225,7 +224,8 @@ function toRunRow(run: NewRun): RunRow {
 
 // ---------------------------------------------------------------------------------------------
 
-export function createRepositories(client: Client): Repositories {
+/** `direct` runs the invoke path's statements (direct-statements.ts); everything else goes through Prisma. */
+export function createRepositories(client: Client, direct: DirectStatements): Repositories {
   const tools: ToolStore = {
     async create(tool) {
       const row = await mapErrors(
@@ -253,9 +253,8 @@ export function createRepositories(client: Client): Repositories {
     },
 
     async getSummaryByName(name) {
-      // `name` is unique: at most one row, read without the draft graph.
-      const [row] = await client.tool.findMany({ where: { name }, select: toolSummarySelect, orderBy: { name: "asc" } });
-      return row === undefined ? null : toToolSummary(row);
+      const row = await direct.toolSummaryByName(name);
+      return row === null ? null : toToolSummary(row);
     },
 
     async update(id, changes) {
@@ -353,14 +352,15 @@ export function createRepositories(client: Client): Repositories {
 
   const runs: RunStore = {
     async create(run) {
-      return mapErrors(client.run.create({ data: toRunRow(run), select: { id: true } }), { P2003: runTargetMissing, P2002: runIdTaken });
+      const row = toRunRow(run);
+      await direct.insertRuns([row]);
+      return { id: row.id };
     },
 
     async createMany(many) {
       if (many.length === 0) return 0;
-      const rows = many.map(toRunRow);
-      const { count } = await mapErrors(client.run.createMany({ data: rows }), { P2003: runTargetMissing, P2002: runIdTaken });
-      return count;
+      await direct.insertRuns(many.map(toRunRow));
+      return many.length;
     },
 
     async list(filter = {}) {
