@@ -1,8 +1,10 @@
 /**
  * Writes run records with group commit: every run is written before its response is sent (so
- * an answered invocation is on disk, and a restart loses nothing), but runs finishing while a
- * write is in flight are queued and written together in the next statement. Under load that is
- * one INSERT per batch instead of one per run; alone, a run waits for exactly one write.
+ * an answered invocation is on disk, and a restart loses nothing), but runs finishing in the
+ * same turn of the event loop, or while a write is in flight, are queued and written together
+ * in one statement. Under load that is one INSERT per batch instead of one per run; alone, a
+ * run waits for one write and one turn of the loop (SQLite's driver is synchronous, so without
+ * that turn no write would ever be "in flight" and every run would be a statement of its own).
  */
 import type { Database, NewRun } from "./db/index";
 
@@ -52,10 +54,12 @@ export function createRunRecorder(db: Database, onError: (error: unknown, run: N
   };
 
   const kick = (): void => {
-    writing ??= drain().finally(() => {
-      writing = undefined;
-      if (queue.length > 0) kick();
-    });
+    writing ??= new Promise((resolve) => setImmediate(resolve))
+      .then(drain)
+      .finally(() => {
+        writing = undefined;
+        if (queue.length > 0) kick();
+      });
   };
 
   return {

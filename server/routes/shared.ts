@@ -7,6 +7,12 @@ import type { RunFailure } from "../runner";
 /** Aborted when the client goes away before the response is complete. */
 export function disconnectSignal(res: Response): AbortSignal {
   const controller = new AbortController();
+  // A client that left while the request was authenticated and looked up has already closed
+  // the response: listening for 'close' now would wait forever (the run would meet its deadline).
+  if (res.closed) {
+    controller.abort();
+    return controller.signal;
+  }
   res.on("close", () => {
     if (!res.writableFinished) controller.abort();
   });

@@ -76,7 +76,7 @@ describe.each(databaseBackends())("the invoke path on $provider", (backend) => {
     }
   });
 
-  it("groups runs that finish while a write is in flight into one statement, and flush waits for them", async () => {
+  it("groups runs that finish in one turn of the event loop, or while a write is in flight, into one statement; flush waits for them", async () => {
     const db = t.db;
     const tool = await db.tools.create({ name: "grouped", draftGraph: {} });
     const statements: number[] = [];
@@ -99,17 +99,22 @@ describe.each(databaseBackends())("the invoke path on $provider", (backend) => {
     const run = (i: number): NewRun => ({ id: `grouped-${backend.provider}-${String(i)}`, toolId: tool.id, status: "succeeded", input: { i }, output: { i }, trace: [], startedAt: new Date(), durationMs: 1 });
 
     const settled: number[] = [];
-    const first = recorder.record(run(0)).then(() => settled.push(0));
-    const rest = Array.from({ length: 30 }, (_, i) => recorder.record(run(i + 1)).then(() => settled.push(i + 1)));
+    const record = (i: number) => recorder.record(run(i)).then(() => settled.push(i));
+    // Ten in one turn of the event loop: one statement, held until released.
+    const first = Array.from({ length: 10 }, (_, i) => record(i));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(statements).toEqual([10]);
+    // Twenty more while it is in flight: queued for the next statement.
+    const rest = Array.from({ length: 20 }, (_, i) => record(10 + i));
     const flushed = recorder.flush();
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(settled).toEqual([]);
     release();
     await flushed;
-    expect(statements).toEqual([1, 30]);
-    expect(settled).toHaveLength(31);
-    await Promise.all([first, ...rest]);
-    expect(await db.runs.list({ toolId: tool.id, limit: 1000 })).toHaveLength(31);
+    expect(statements).toEqual([10, 20]);
+    expect(settled).toHaveLength(30);
+    await Promise.all([...first, ...rest]);
+    expect(await db.runs.list({ toolId: tool.id, limit: 1000 })).toHaveLength(30);
   });
 
   it("on shutdown, records the runs whose callers it had to cut off before it returns", async () => {
