@@ -2,10 +2,12 @@
  * Compiling against the published tools in the database. The compiler's resolver is
  * synchronous (compiling is a pure function), so the tools a graph calls are looked up first
  * (`call_tool` and `for_each` nodes name them), and the resolver answers from that snapshot.
+ * Compiles run in a pool of worker threads (compile-pool.ts), off the server's event loop.
  */
-import type { CompileResult, ToolResolver, ToolSignature } from "../compiler/api";
-import { compileGraph, verifier } from "../compiler/compile";
+import type { CompileResult, ToolSignature } from "../compiler/api";
 import type { Catalog } from "./catalog";
+import { createCompilePool, type CompilePool, type CompilePoolOptions } from "./compile-pool";
+import { refKey } from "./compile-protocol";
 import { toolSignature } from "./signature";
 
 export interface ToolRef {
@@ -33,10 +35,6 @@ export function calledTools(graph: unknown): ToolRef[] {
   return [...refs.values()];
 }
 
-function refKey(name: string, version: number | undefined): string {
-  return `${name}@${version === undefined ? "latest" : String(version)}`;
-}
-
 export interface CatalogCompile {
   readonly result: CompileResult;
   /** The version each unpinned call resolved to (stored with a published version). */
@@ -56,22 +54,35 @@ export async function compileWithCatalog(catalog: Catalog, graph: unknown, optio
     signatures.set(refKey(ref.name, ref.version), toolSignature(version.signature, version.number));
     if (ref.version === undefined) calls[ref.name] = version.number;
   }
-  const resolveTool: ToolResolver = (name, version) => signatures.get(refKey(name, version));
   const started = performance.now();
-  const result = compileGraph(graph, { resolveTool, verify: options.verify });
-  if (options.verify) compilerWarm = true;
+  const result = await compilePool().compile({ graph, signatures: [...signatures], verify: options.verify });
   return { result, calls, uses: refs.map((ref) => ref.name), durationMs: performance.now() - started };
 }
 
-let compilerWarm = false;
+let pool: CompilePool | undefined;
 
-/** Warms the in-process verifier (1–3 s of synchronous work): call once at start. */
-export function warmCompiler(): void {
-  verifier().warm();
-  compilerWarm = true;
+function compilePool(options?: CompilePoolOptions): CompilePool {
+  pool ??= createCompilePool(options);
+  return pool;
 }
 
-/** True once the verifier is warm: a compile answers in well under a second. */
+/**
+ * Starts the compile workers (options apply when none run yet) and resolves once every one
+ * has a warm verifier (seconds of work, in parallel and off the event loop): await it
+ * before serving.
+ */
+export function warmCompiler(options?: CompilePoolOptions): Promise<void> {
+  return compilePool(options).warmed();
+}
+
+/** True once a compile worker is warm: a compile answers in well under a second. */
 export function compilerReady(): boolean {
-  return compilerWarm;
+  return pool?.ready() ?? false;
+}
+
+/** Stops the compile workers; the next compile starts new ones. */
+export async function closeCompiler(): Promise<void> {
+  const stopping = pool;
+  pool = undefined;
+  await stopping?.close();
 }

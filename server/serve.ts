@@ -1,9 +1,9 @@
 /**
  * Starting a real server: open the database (migrations applied), make sure an admin key
- * exists (printing a new one once, with a sign-in link), warm the compiler, listen.
+ * exists (printing a new one once, with a sign-in link), warm the compile workers, listen.
  */
 import { createServer, type ToolwrightServer } from "./app";
-import { warmCompiler } from "./compile-service";
+import { closeCompiler, warmCompiler } from "./compile-service";
 import { openDatabase, type Database } from "./db/index";
 import { ensureAdminKey } from "./keys/index";
 import type { Logger } from "./logging";
@@ -36,7 +36,7 @@ export async function startToolwright(options: StartOptions): Promise<RunningToo
   try {
     const created = await ensureAdminKey(db);
     const warmStarted = performance.now();
-    warmCompiler();
+    await warmCompiler();
     const warmMs = performance.now() - warmStarted;
     server = createServer({ db, ...(options.logger === undefined ? {} : { logger: options.logger }) });
     const listening = await server.listen(options.port, options.host);
@@ -69,6 +69,7 @@ export async function startToolwright(options: StartOptions): Promise<RunningToo
       stop() {
         stopping ??= (async () => {
           await running.close();
+          await closeCompiler();
           await db.close();
         })();
         return stopping;

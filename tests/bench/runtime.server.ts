@@ -96,7 +96,7 @@ async function meanMicros(max: number, capMs: number, work: (i: number) => Promi
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), "toolwright-bench-"));
   const db = await openDatabase({ dataDir, env: {} });
-  warmCompiler();
+  await warmCompiler();
   const server = createServer({ db, editorDir: null, env: {}, logger: createLogger({ level: "info", destination: devNull }) });
   const listening = await server.listen(0, "127.0.0.1");
   const admin = await createApiKey(db, { name: "bench admin", scope: "admin" });

@@ -41,8 +41,8 @@ export async function startStack(): Promise<Stack> {
   const [http, openai] = await Promise.all([startHttpFixture(), startOpenAiFixture()]);
   const db = await openDatabase({ dataDir: join(dir, "data") });
   const admin = await createApiKey(db, { name: "e2e", scope: "admin" });
-  // The server runs in this process: a cold verifier would block the test driver too.
-  warmCompiler();
+  // Warm compile workers first: a cold one makes the first compile take seconds.
+  await warmCompiler();
   const server = createServer({
     db,
     editorDir,

@@ -13,7 +13,7 @@ import { call, errorOf, list, obj, publishGraph, startTestServer, warmOnce } fro
 let http: RunningServer;
 
 beforeAll(async () => {
-  warmOnce();
+  await warmOnce();
   http = await startHttpFixture();
 });
 

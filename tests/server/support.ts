@@ -22,12 +22,9 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-let warmed = false;
-
-/** The verifier is warm once per process (cold it costs seconds on the first compile). */
-export function warmOnce(): void {
-  if (!warmed) warmCompiler();
-  warmed = true;
+/** The compile workers are started and warmed once per process (cold, a first compile costs seconds). */
+export function warmOnce(): Promise<void> {
+  return warmCompiler();
 }
 
 export async function startTestServer(
@@ -35,7 +32,7 @@ export async function startTestServer(
   options: Omit<ServerOptions, "db"> = {},
   existing?: Database,
 ): Promise<TestServer> {
-  warmOnce();
+  await warmOnce();
   const db = existing ?? (await openDatabase(dbOptions));
   const logs: string[] = [];
   const server = createServer({
