@@ -4,6 +4,10 @@
  * worker it neither blocks the server's event loop nor waits for another compile while a
  * core is free. Requests queue in arrival order.
  *
+ * The first worker warms alone and the others start once it is warm: warming is seconds of
+ * CPU work, so the pool can serve as soon as one verifier would be warm on its own, instead
+ * of all of them warming at once and slowly on a busy machine.
+ *
  * A worker that dies (a crash, or the heap limit a pathological graph runs into) fails only
  * the compile it was running, and a new worker takes its place. Workers that die before
  * they are ever warm are not restarted forever: after a few in a row the pool reports the
@@ -36,7 +40,9 @@ export interface CompilePoolOptions {
 
 export interface CompilePool {
   readonly size: number;
-  /** Resolves when every worker is warm; rejects when workers keep dying before they are. */
+  /** Resolves when a worker is warm (the pool serves); rejects when workers keep dying before they are. */
+  firstWarm(): Promise<void>;
+  /** Resolves when every worker is warm. */
   warmed(): Promise<void>;
   /** True once a worker is warm. */
   ready(): boolean;
@@ -113,16 +119,13 @@ export function createCompilePool(options: CompilePoolOptions = {}): CompilePool
   let broken: Error | undefined;
   let closed = false;
 
-  let settleWarm: { resolve: () => void; reject: (error: Error) => void } | undefined;
-  const warm = new Promise<void>((resolve, reject) => {
-    settleWarm = { resolve, reject };
-  });
-  // Nobody may be waiting for warmth; compiles still see the error.
-  warm.catch(() => undefined);
+  const first = deferred();
+  const all = deferred();
 
   const fail = (error: Error): void => {
     broken = error;
-    settleWarm?.reject(error);
+    first.reject(error);
+    all.reject(error);
     for (const queued of queue.splice(0)) queued.reject(error);
   };
 
@@ -163,7 +166,9 @@ export function createCompilePool(options: CompilePoolOptions = {}): CompilePool
       slot.warm = true;
       startFailures = 0;
       slot.worker.unref();
-      if (slots.every((s) => s.warm)) settleWarm?.resolve();
+      first.resolve();
+      while (slots.length < size) slots.push({ index: slots.length, worker: spawn({ index: slots.length }), warm: false, running: undefined });
+      if (slots.every((s) => s.warm)) all.resolve();
       dispatch();
       return;
     }
@@ -216,11 +221,12 @@ export function createCompilePool(options: CompilePoolOptions = {}): CompilePool
     return worker;
   };
 
-  for (let index = 0; index < size; index++) slots.push({ index, worker: spawn({ index }), warm: false, running: undefined });
+  slots.push({ index: 0, worker: spawn({ index: 0 }), warm: false, running: undefined });
 
   return {
     size,
-    warmed: () => warm,
+    firstWarm: () => first.promise,
+    warmed: () => all.promise,
     ready: () => slots.some((slot) => slot.warm),
     compile(job) {
       if (closed) return Promise.reject(new Error("the compile pool is closed"));
@@ -234,12 +240,31 @@ export function createCompilePool(options: CompilePoolOptions = {}): CompilePool
       if (closed) return;
       closed = true;
       const error = new Error("the compile pool was closed");
-      settleWarm?.reject(error);
+      first.reject(error);
+      all.reject(error);
       for (const queued of queue.splice(0)) queued.reject(error);
       for (const slot of slots) slot.running?.reject(error);
       await Promise.all(slots.map((slot) => slot.worker.terminate()));
     },
   };
+}
+
+interface Deferred {
+  readonly promise: Promise<void>;
+  readonly resolve: () => void;
+  readonly reject: (error: Error) => void;
+}
+
+/** A promise settled from outside; a rejection nobody awaits is not an unhandled one (compiles report it too). */
+function deferred(): Deferred {
+  let resolve: () => void = () => undefined;
+  let reject: (error: Error) => void = () => undefined;
+  const promise = new Promise<void>((onResolve, onReject) => {
+    resolve = onResolve;
+    reject = onReject;
+  });
+  promise.catch(() => undefined);
+  return { promise, resolve, reject };
 }
 
 /** The same graph with the same resolved calls compiles to the same code. */

@@ -67,12 +67,12 @@ function compilePool(options?: CompilePoolOptions): CompilePool {
 }
 
 /**
- * Starts the compile workers (options apply when none run yet) and resolves once every one
- * has a warm verifier (seconds of work, in parallel and off the event loop): await it
+ * Starts the compile workers (options apply when none run yet) and resolves once one has a
+ * warm verifier (seconds of work, off the event loop; the others warm after it): await it
  * before serving.
  */
 export function warmCompiler(options?: CompilePoolOptions): Promise<void> {
-  return compilePool(options).warmed();
+  return compilePool(options).firstWarm();
 }
 
 /** True once a compile worker is warm: a compile answers in well under a second. */
