@@ -65,6 +65,8 @@ const traceParam = queryParam("trace", "1 to include the run's trace (one span p
 
 const object = (properties: JsonObject, required: readonly string[] = Object.keys(properties)): JsonObject => ({ type: "object", properties, required: [...required] });
 
+const testRunResult = object({ ok: { type: "boolean" }, runId: { type: "string" }, output: {}, error: { type: "object" }, trace: { type: "array", items: ref("Span") }, durationMs: { type: "number" } }, ["ok", "runId", "trace", "durationMs"]);
+
 const COMPONENTS: JsonObject = {
   securitySchemes: { bearer: { type: "http", scheme: "bearer", description: "A Toolwright API key (tw_…): admin keys for /api, invoke or admin keys for /tools" } },
   schemas: {
@@ -188,12 +190,18 @@ const ADMIN_PATHS: JsonObject = {
   "/api/tools/{id}/test-run": {
     post: operation({
       id: "testRunTool",
-      summary: "Run the draft (or the given graph) with an input; always answers with the trace",
+      summary: "Run the draft (or the given graph) with an input; always answers with the trace, or streams each span (Accept: text/event-stream)",
       tags: ["runs"],
       params: [toolId],
       body: bodySchema(schemas.testRunBody),
       responses: {
-        "200": json(object({ ok: { type: "boolean" }, runId: { type: "string" }, output: {}, error: { type: "object" }, trace: { type: "array", items: ref("Span") }, durationMs: { type: "number" } }, ["ok", "runId", "trace", "durationMs"]), "The run (ok or failed)"),
+        "200": {
+          description: "The run (ok or failed); with `Accept: text/event-stream`, a stream of `start`, one `span` per finished node, then `result` (this body) or `error` (docs/api.md)",
+          content: {
+            "application/json": { schema: testRunResult },
+            "text/event-stream": { schema: { type: "string", description: "Server-Sent Events: `event: start|span|result|error`, `data:` one line of JSON" } },
+          },
+        },
         "404": errorResponse("No such tool"),
         "422": errorResponse("The graph does not compile (details.diagnostics)"),
       },

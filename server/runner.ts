@@ -38,6 +38,8 @@ export interface RunParams {
   readonly requestId: string | null;
   /** Aborted when the caller goes away. */
   readonly signal?: AbortSignal;
+  /** Each span as soon as it is recorded, secrets redacted (a streamed test run). */
+  readonly onSpan?: (span: unknown) => void;
 }
 
 export interface RunFailure {
@@ -88,6 +90,7 @@ interface RunState {
   droppedSpans: number;
   readonly secretValues: Map<string, string>;
   readonly redactor: Redactor;
+  readonly onSpan: ((span: unknown) => void) | undefined;
 }
 
 function errorMessage(error: unknown): string {
@@ -139,8 +142,13 @@ export function createRunner(options: RunnerOptions): Runner {
       checkUrl,
       callTool: (request, callSignal) => callTool(state, request, callSignal, calls, depth),
       onSpan: (span) => {
-        if (state.spans.length >= MAX_SPANS) state.droppedSpans++;
-        else state.spans.push(tag === undefined ? span : { ...span, tool: tag });
+        if (state.spans.length >= MAX_SPANS) {
+          state.droppedSpans++;
+          return;
+        }
+        const kept = tag === undefined ? span : { ...span, tool: tag };
+        state.spans.push(kept);
+        state.onSpan?.(state.redactor.value(kept));
       },
     });
     return {
@@ -177,7 +185,7 @@ export function createRunner(options: RunnerOptions): Runner {
     const runId = randomUUID();
     const startedAt = new Date();
     const started = performance.now();
-    const state: RunState = { spans: [], droppedSpans: 0, secretValues: new Map(), redactor: new Redactor() };
+    const state: RunState = { spans: [], droppedSpans: 0, secretValues: new Map(), redactor: new Redactor(), onSpan: params.onSpan };
     state.redactor.add(options.openai.apiKey);
 
     const controller = new AbortController();

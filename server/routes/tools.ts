@@ -12,6 +12,7 @@ import { draftIdentity, testRunBody, toolBody } from "../schemas";
 import { storedSignature } from "../signature";
 import { issuesOf, param, parseBody } from "../validation";
 import { toolDetailView, toolView } from "../views";
+import { openEventStream, wantsEventStream } from "./event-stream";
 import { compileFailure, disconnectSignal, roundMs } from "./shared";
 import type { ToolRecord } from "../db/index";
 
@@ -119,6 +120,9 @@ export function toolsRouter(deps: AppDeps): Router {
       .json({ id: record.id, version: record.number, hash: record.contentHash, createdAt: record.createdAt.toISOString(), unchanged: false });
   });
 
+  // With `Accept: text/event-stream` the answer is a stream: `start` once the draft compiled, a
+  // `span` per finished node, then `result` (the JSON answer's body) or `error`. Refusals that
+  // come before the run (404, 400, 422) are ordinary JSON errors. Closing the stream cancels the run.
   router.post("/tools/:id/test-run", async (req, res) => {
     const tool = await findTool(req);
     const body = parseBody(req, testRunBody);
@@ -126,20 +130,28 @@ export function toolsRouter(deps: AppDeps): Router {
     const { result } = compiled;
     metrics.compile("test-run", result.success, compiled.durationMs);
     if (!result.success || result.files === undefined || result.hash === undefined) throw compileFailure(compiled, `the draft of "${tool.name}"`);
-    const run = await runner.run({
-      target: { toolId: tool.id, toolName: tool.name, hash: result.hash, files: result.files, calls: compiled.calls },
-      input: body.input,
-      callerKeyId: requireCaller(req).id,
-      requestId: requestIdOf(req),
-      signal: disconnectSignal(res),
-    });
-    res.json({
-      ok: run.ok,
-      runId: run.runId,
-      ...(run.ok ? { output: run.output } : { error: run.error }),
-      trace: run.trace,
-      durationMs: roundMs(run.durationMs),
-    });
+    const stream = wantsEventStream(req) ? openEventStream(res) : undefined;
+    stream?.send("start", {});
+    try {
+      const run = await runner.run({
+        target: { toolId: tool.id, toolName: tool.name, hash: result.hash, files: result.files, calls: compiled.calls },
+        input: body.input,
+        callerKeyId: requireCaller(req).id,
+        requestId: requestIdOf(req),
+        signal: disconnectSignal(res),
+        ...(stream === undefined ? {} : { onSpan: (span: unknown) => { stream.send("span", span); } }),
+      });
+      const answer = { ok: run.ok, runId: run.runId, ...(run.ok ? { output: run.output } : { error: run.error }), trace: run.trace, durationMs: roundMs(run.durationMs) };
+      if (stream === undefined) res.json(answer);
+      else stream.send("result", answer);
+    } catch (error) {
+      if (stream === undefined) throw error;
+      // The status line is gone: the failure becomes the stream's last event.
+      deps.logger.error({ requestId: requestIdOf(req), tool: tool.name, err: { message: error instanceof Error ? error.message : String(error) } }, "streamed test run failed");
+      stream.send("error", { error: { code: "INTERNAL", message: "the test run failed unexpectedly; see the server log" } });
+    } finally {
+      stream?.end();
+    }
   });
 
   return router;
