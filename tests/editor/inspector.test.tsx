@@ -22,7 +22,7 @@ afterEach(() => {
 
 function render(node: EditorNode): { patches: NodePatch[]; container: HTMLElement } {
   const patches: NodePatch[] = [];
-  mounted = mount(<Inspector node={node} scope={EMPTY_VALIDATION.scope} diagnostics={[]} toolNames={["lookup_order"]} onChange={(patch) => patches.push(patch)} onRename={() => undefined} onDelete={() => undefined} />);
+  mounted = mount(<Inspector node={node} scope={EMPTY_VALIDATION.scope} diagnostics={[]} toolNames={["lookup_order"]} secretNames={["SHOP_TOKEN"]} onChange={(patch) => patches.push(patch)} onRename={() => undefined} onDelete={() => undefined} />);
   return { patches, container: mounted.container };
 }
 

@@ -4,6 +4,7 @@
  * values and the server's own error messages, verbatim.
  */
 import type { Diagnostic, JsonValue, ObjectTypeSchema, ToolSignature, TypeSchema } from "../compiler";
+import { serverEvents } from "./event-stream";
 
 export class ApiError extends Error {
   override readonly name = "ApiError";
@@ -74,6 +75,8 @@ export interface TraceSpan {
   readonly input?: unknown;
   readonly output?: unknown;
   readonly error?: { readonly code: string; readonly message: string };
+  /** Set on spans of a tool that `call_tool`/`for_each` called (`name@version`): not this graph's nodes. */
+  readonly tool?: string;
 }
 
 export interface RunError {
@@ -104,6 +107,12 @@ export interface RunDetail extends RunSummary {
   readonly input: unknown;
   readonly output?: unknown;
   readonly trace: TraceSpan[];
+}
+
+/** A secret as the server lists it: never its value. */
+export interface SecretSummary {
+  readonly name: string;
+  readonly updatedAt: string;
 }
 
 export interface PublishResult {
@@ -185,6 +194,7 @@ function decodeSpan(value: unknown): TraceSpan | undefined {
     ...("input" in value ? { input: value.input } : {}),
     ...("output" in value ? { output: value.output } : {}),
     ...(error ? { error } : {}),
+    ...(typeof value.tool === "string" ? { tool: value.tool } : {}),
   };
 }
 
@@ -199,6 +209,40 @@ function decodeRunError(value: unknown): RunError | undefined {
   if (!isObj(value)) return undefined;
   const nodeId = typeof value.nodeId === "string" ? value.nodeId : isObj(value.details) && typeof value.details.nodeId === "string" ? value.details.nodeId : undefined;
   return { code: str(value.code, "ERROR"), message: str(value.message), ...(nodeId !== undefined ? { nodeId } : {}) };
+}
+
+function decodeRunResult(body: unknown): RunResult {
+  const o = isObj(body) ? body : {};
+  const error = decodeRunError(o.error);
+  return {
+    ok: o.ok !== false && error === undefined,
+    trace: decodeTrace(o.trace),
+    ...("output" in o ? { output: o.output } : {}),
+    ...(error ? { error } : {}),
+    ...(typeof o.runId === "string" ? { runId: o.runId } : typeof o.id === "string" ? { runId: o.id } : {}),
+    ...(typeof o.durationMs === "number" ? { durationMs: o.durationMs } : {}),
+  };
+}
+
+/** A test run the server refused (422 does not compile, …) as a failed result; other errors are not results. */
+function refusedRun(error: unknown): RunResult | undefined {
+  if (!(error instanceof ApiError) || error.isAuth || error.status === 0 || error.status === 404) return undefined;
+  const details = isObj(error.details) ? error.details : {};
+  const nodeId = typeof details.nodeId === "string" ? details.nodeId : undefined;
+  return {
+    ok: false,
+    error: { code: error.code, message: error.message, ...(nodeId !== undefined ? { nodeId } : {}) },
+    trace: decodeTrace(details.trace),
+    ...(typeof details.runId === "string" ? { runId: details.runId } : {}),
+  };
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
 }
 
 function decodeRunSummary(value: unknown): RunSummary {
@@ -224,16 +268,26 @@ export interface ApiClientOptions {
   readonly baseUrl?: string;
 }
 
+/** What a streamed test run reports while it is in flight. */
+export interface RunStreamHandlers {
+  /** The draft compiled and the run began. */
+  readonly onStart: () => void;
+  /** A node of the graph (or of a tool it called, `span.tool`) finished. */
+  readonly onSpan: (span: TraceSpan) => void;
+}
+
 export class ApiClient {
   constructor(private readonly options: ApiClientOptions) {}
 
-  private async request(method: string, path: string, body?: unknown, accept: "json" | "blob" = "json"): Promise<unknown> {
-    const headers: Record<string, string> = { authorization: `Bearer ${this.options.key}` };
+  /** The server's response when it is a success; its error (verbatim) otherwise. An abort is rethrown as is. */
+  private async send(method: string, path: string, body?: unknown, extra?: { readonly accept: string; readonly signal: AbortSignal }): Promise<Response> {
+    const headers: Record<string, string> = { authorization: `Bearer ${this.options.key}`, ...(extra ? { accept: extra.accept } : {}) };
     if (body !== undefined) headers["content-type"] = "application/json";
     let response: Response;
     try {
-      response = await fetch(`${this.options.baseUrl ?? ""}${path}`, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+      response = await fetch(`${this.options.baseUrl ?? ""}${path}`, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}), ...(extra ? { signal: extra.signal } : {}) });
     } catch (cause) {
+      if (extra?.signal.aborted === true) throw cause;
       throw new ApiError(0, "NETWORK", `Cannot reach the server (${cause instanceof Error ? cause.message : String(cause)}).`, undefined);
     }
     if (!response.ok) {
@@ -241,6 +295,11 @@ export class ApiClient {
       if (error.isAuth) this.options.onAuthError?.(error);
       throw error;
     }
+    return response;
+  }
+
+  private async request(method: string, path: string, body?: unknown, accept: "json" | "blob" = "json"): Promise<unknown> {
+    const response = await this.send(method, path, body);
     if (accept === "blob") return response.blob();
     if (response.status === 204) return undefined;
     const text = await response.text();
@@ -338,32 +397,44 @@ export class ApiClient {
 
   /** Runs the saved draft with an input. A tool error is a result (with its trace), not an exception. */
   async testRun(id: string, input: JsonValue, graph?: unknown): Promise<RunResult> {
-    let body: unknown;
     try {
-      body = await this.request("POST", `/api/tools/${encodeURIComponent(id)}/test-run`, graph === undefined ? { input } : { input, graph });
+      return decodeRunResult(await this.request("POST", `/api/tools/${encodeURIComponent(id)}/test-run`, graph === undefined ? { input } : { input, graph }));
     } catch (error) {
-      if (error instanceof ApiError && !error.isAuth && error.status !== 0 && error.status !== 404) {
-        const details = isObj(error.details) ? error.details : {};
-        const nodeId = typeof details.nodeId === "string" ? details.nodeId : undefined;
-        return {
-          ok: false,
-          error: { code: error.code, message: error.message, ...(nodeId !== undefined ? { nodeId } : {}) },
-          trace: decodeTrace(details.trace),
-          ...(typeof details.runId === "string" ? { runId: details.runId } : {}),
-        };
-      }
+      const refused = refusedRun(error);
+      if (refused !== undefined) return refused;
       throw error;
     }
-    const o = isObj(body) ? body : {};
-    const error = decodeRunError(o.error);
-    return {
-      ok: o.ok !== false && error === undefined,
-      trace: decodeTrace(o.trace),
-      ...("output" in o ? { output: o.output } : {}),
-      ...(error ? { error } : {}),
-      ...(typeof o.runId === "string" ? { runId: o.runId } : typeof o.id === "string" ? { runId: o.id } : {}),
-      ...(typeof o.durationMs === "number" ? { durationMs: o.durationMs } : {}),
-    };
+  }
+
+  /**
+   * `testRun`, streamed: the handlers hear of the run's start and of each span as it happens.
+   * Aborting `signal` closes the stream, which cancels the run on the server.
+   */
+  async testRunStream(id: string, input: JsonValue, graph: unknown, handlers: RunStreamHandlers, signal: AbortSignal): Promise<RunResult> {
+    let response: Response;
+    try {
+      response = await this.send("POST", `/api/tools/${encodeURIComponent(id)}/test-run`, { input, graph }, { accept: "text/event-stream", signal });
+    } catch (error) {
+      const refused = refusedRun(error);
+      if (refused !== undefined) return refused;
+      throw error;
+    }
+    if (response.body === null || !(response.headers.get("content-type") ?? "").startsWith("text/event-stream")) return decodeRunResult(parseJson(await response.text()));
+    const spans: TraceSpan[] = [];
+    for await (const { event, data } of serverEvents(response.body)) {
+      const value = parseJson(data);
+      if (event === "start") handlers.onStart();
+      else if (event === "result") return decodeRunResult(value);
+      else if (event === "error") return { ok: false, error: decodeRunError(isObj(value) ? value.error : undefined) ?? { code: "ERROR", message: data }, trace: spans };
+      else if (event === "span") {
+        const span = decodeSpan(value);
+        if (span !== undefined) {
+          spans.push(span);
+          handlers.onSpan(span);
+        }
+      }
+    }
+    throw new ApiError(0, "STREAM_ENDED", "The server closed the run's stream before sending its result.", undefined);
   }
 
   /** Published tools with their signatures (GET /tools), for call_tool and for_each. */
@@ -377,6 +448,19 @@ export class ApiClient {
       if (inputType.type !== "object") return [];
       return [{ name: t.name, version: num(t.version, 1), description: str(t.description), input: inputType, output: toTypeSchema(output) }];
     });
+  }
+
+  async listSecrets(): Promise<SecretSummary[]> {
+    return listOf(await this.request("GET", "/api/secrets"), "secrets").flatMap((s) => (isObj(s) && typeof s.name === "string" ? [{ name: s.name, updatedAt: date(s.updatedAt) }] : []));
+  }
+
+  /** Creates or replaces a secret; the value goes to the server and is never read back. */
+  async setSecret(name: string, value: string): Promise<void> {
+    await this.request("PUT", `/api/secrets/${encodeURIComponent(name)}`, { value });
+  }
+
+  async deleteSecret(name: string): Promise<void> {
+    await this.request("DELETE", `/api/secrets/${encodeURIComponent(name)}`);
   }
 
   async listRuns(toolId?: string): Promise<(RunSummary & { readonly toolId?: string })[]> {

@@ -1,16 +1,22 @@
 import { useSyncExternalStore } from "react";
-import type { SpanStatus, TraceSpan } from "../api/client";
+import type { SpanStatus } from "../api/client";
 
 /**
  * Per-node decorations that change independently of the graph: validation badges and
  * run statuses. Each node subscribes to its own entry, so a new validation or a run
  * re-renders only the nodes whose decoration changed.
  */
+export interface RunMark {
+  readonly status: SpanStatus;
+  readonly durationMs?: number;
+  readonly attempts?: number;
+}
+
 export interface NodeOverlay {
   readonly errors: number;
   readonly warnings: number;
   readonly message?: string;
-  readonly run?: { readonly status: SpanStatus; readonly durationMs?: number; readonly attempts?: number };
+  readonly run?: RunMark;
 }
 
 const EMPTY: NodeOverlay = { errors: 0, warnings: 0 };
@@ -51,14 +57,11 @@ export class OverlayStore {
     this.replace(next);
   }
 
-  /** Run statuses: every listed node `running`, or the statuses of a finished trace. */
-  setRun(nodeIds: readonly string[] | undefined, trace: readonly TraceSpan[] | undefined): void {
+  /** Run statuses by node (graph/live-run.ts), or none. */
+  setRun(runs: ReadonlyMap<string, RunMark> | undefined): void {
     const next = new Map<string, NodeOverlay>();
     for (const [id, entry] of this.entries) if (entry.errors + entry.warnings > 0) next.set(id, { errors: entry.errors, warnings: entry.warnings, ...(entry.message !== undefined ? { message: entry.message } : {}) });
-    const runs = new Map<string, NonNullable<NodeOverlay["run"]>>();
-    for (const id of nodeIds ?? []) runs.set(id, { status: "running" });
-    for (const span of trace ?? []) runs.set(span.nodeId, { status: span.status, durationMs: span.durationMs, attempts: span.attempts });
-    for (const [id, run] of runs) next.set(id, { ...(next.get(id) ?? EMPTY), run });
+    for (const [id, run] of runs ?? []) next.set(id, { ...(next.get(id) ?? EMPTY), run });
     this.replace(next);
   }
 }

@@ -15,11 +15,13 @@ export interface FormContext {
   readonly candidates: (options: CandidateOptions) => readonly RefCandidate[];
   /** Published tool names, for tool_name fields. */
   readonly toolNames: readonly string[];
+  /** The server's secret names, for an http node's `auth.secret`. */
+  readonly secretNames: readonly string[];
   /** Config paths (dot-joined, from `config`) that have diagnostics. */
   readonly problemPaths: ReadonlySet<string>;
 }
 
-export const FormContextValue = createContext<FormContext>({ candidates: () => [], toolNames: [], problemPaths: new Set() });
+export const FormContextValue = createContext<FormContext>({ candidates: () => [], toolNames: [], secretNames: [], problemPaths: new Set() });
 
 export interface FieldProps {
   readonly name: string;
@@ -37,6 +39,11 @@ export interface FieldProps {
 
 function pathKey(path: readonly (string | number)[]): string {
   return ["config", ...path].join(".");
+}
+
+/** An `auth.secret` field names a secret in the server's store. */
+function namesSecret(path: readonly (string | number)[]): boolean {
+  return path.length >= 2 && path[path.length - 2] === "auth" && path[path.length - 1] === "secret";
 }
 
 export function FieldEditor(props: FieldProps): ReactNode {
@@ -67,6 +74,7 @@ function FieldControl(props: FieldProps & { readonly invalid: boolean; readonly 
   const candidates = (options: CandidateOptions = {}) => (): readonly RefCandidate[] => ctx.candidates({ ...options, ...(props.itemScope !== undefined ? { item: props.itemScope } : {}) });
   switch (spec.type) {
     case "string":
+      if (namesSecret(props.path)) return <SuggestInput value={value} onChange={onChange} label={spec.label ?? props.name} fieldKey={fieldKey} invalid={invalid} suggestions={ctx.secretNames} placeholder="a secret name (see Secrets)" />;
       return spec.multiline === true ? (
         <textarea rows={3} aria-label={spec.label ?? props.name} data-field-path={fieldKey} value={typeof value === "string" ? value : ""} onChange={(e) => { onChange(e.target.value === "" && spec.required !== true ? undefined : e.target.value); }} />
       ) : (
@@ -103,7 +111,7 @@ function FieldControl(props: FieldProps & { readonly invalid: boolean; readonly 
     case "scalar":
       return <ScalarInput value={value} onChange={onChange} label={spec.label ?? props.name} fieldKey={fieldKey} />;
     case "tool_name":
-      return <ToolNameInput value={value} onChange={onChange} label={spec.label ?? props.name} fieldKey={fieldKey} invalid={invalid} />;
+      return <SuggestInput value={value} onChange={onChange} label={spec.label ?? props.name} fieldKey={fieldKey} invalid={invalid} suggestions={ctx.toolNames} placeholder="a published tool" />;
     case "type_schema":
       if (spec.required !== true && value === undefined) {
         return (
@@ -235,14 +243,14 @@ function ScalarInput({ value, onChange, label, fieldKey }: { readonly value: Jso
   );
 }
 
-function ToolNameInput({ value, onChange, label, fieldKey, invalid }: { readonly value: JsonValue | undefined; readonly onChange: (v: JsonValue | undefined) => void; readonly label: string; readonly fieldKey: string; readonly invalid: boolean }): ReactNode {
-  const { toolNames } = useContext(FormContextValue);
-  const listId = `tools-${fieldKey.replace(/\W/g, "-")}`;
+/** A text field that offers known names (published tools, secrets) and accepts any other. */
+function SuggestInput({ value, onChange, label, fieldKey, invalid, suggestions, placeholder }: { readonly value: JsonValue | undefined; readonly onChange: (v: JsonValue | undefined) => void; readonly label: string; readonly fieldKey: string; readonly invalid: boolean; readonly suggestions: readonly string[]; readonly placeholder: string }): ReactNode {
+  const listId = `suggest-${fieldKey.replace(/\W/g, "-")}`;
   return (
     <>
-      <input type="text" list={listId} aria-label={label} data-field-path={fieldKey} className={invalid ? "invalid" : ""} value={typeof value === "string" ? value : ""} placeholder="a published tool" onChange={(e) => { onChange(e.target.value); }} />
+      <input type="text" list={listId} aria-label={label} data-field-path={fieldKey} className={invalid ? "invalid" : ""} value={typeof value === "string" ? value : ""} placeholder={placeholder} spellCheck={false} onChange={(e) => { onChange(e.target.value); }} />
       <datalist id={listId}>
-        {toolNames.map((n) => (
+        {suggestions.map((n) => (
           <option key={n} value={n} />
         ))}
       </datalist>

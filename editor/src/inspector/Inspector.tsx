@@ -16,6 +16,7 @@ function InspectorView(props: {
   readonly scope: Scope;
   readonly diagnostics: readonly Diagnostic[];
   readonly toolNames: readonly string[];
+  readonly secretNames: readonly string[];
   readonly onChange: (patch: NodePatch, coalesceKey: string) => void;
   readonly onRename: (newId: string) => string | undefined;
   readonly onDelete: () => void;
@@ -23,7 +24,7 @@ function InspectorView(props: {
   const { node, scope, onChange } = props;
   const record = recordOf(node.kind);
   const problemPaths = useMemo(() => new Set(props.diagnostics.flatMap((d) => (d.path ? [d.path.join(".")] : []))), [props.diagnostics]);
-  const form = useMemo<FormContext>(() => ({ candidates: (options) => referenceCandidates(scope, node.id, options), toolNames: props.toolNames, problemPaths }), [scope, node.id, props.toolNames, problemPaths]);
+  const form = useMemo<FormContext>(() => ({ candidates: (options) => referenceCandidates(scope, node.id, options), toolNames: props.toolNames, secretNames: props.secretNames, problemPaths }), [scope, node.id, props.toolNames, props.secretNames, problemPaths]);
 
   const resolveItem = (sibling: string): ValueType => {
     const itemsValue = node.config[sibling];

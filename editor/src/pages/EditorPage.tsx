@@ -22,7 +22,9 @@ import { outPortsOf, parseGraph, type Diagnostic, type Graph, type ToolResolver,
 import { copySelection, pasteInto, readClipboard } from "../graph/clipboard";
 import { connectionProblem } from "../graph/connections";
 import { DocStore } from "../graph/doc-store";
+import { edgesWithDiagnostics } from "../graph/edge-diagnostics";
 import { docFromGraph, freshEdgeId, graphFromDoc, isJsonObject, newNode, renameReferences, type Doc, type FlowEdge, type FlowNode, type JsonObject } from "../graph/model";
+import { LiveRun, runMarks } from "../graph/live-run";
 import { OverlayStore } from "../graph/overlay";
 import { EMPTY_VALIDATION, validate, type Validation } from "../graph/validation";
 import { Inspector, type NodePatch } from "../inspector/Inspector";
@@ -124,6 +126,11 @@ function Workspace({ client, toolId, store }: { readonly client: ApiClient; read
   }, [client]);
   const resolveTool = useMemo<ToolResolver>(() => (name, version) => published.find((t) => t.name === name && (version === undefined || t.version === version)), [published]);
   const toolNames = useMemo(() => published.map((t) => t.name), [published]);
+  // Names only, for http auth; a failure just means no suggestions.
+  const [secretNames, setSecretNames] = useState<readonly string[]>([]);
+  useEffect(() => {
+    client.listSecrets().then((list) => { setSecretNames(list.map((s) => s.name)); }, () => { setSecretNames([]); });
+  }, [client]);
 
   // ------------------------------------------------------------------ live validation (debounced; skipped when only positions or selection changed)
   const semantic = useSemanticKey(doc);
@@ -262,8 +269,26 @@ function Workspace({ client, toolId, store }: { readonly client: ApiClient; read
     [flow, store],
   );
 
+  const selectEdge = useCallback(
+    (id: string) => {
+      store.update((d) => ({ ...d, nodes: d.nodes.map((n) => (n.selected === true ? { ...n, selected: false } : n)), edges: d.edges.map((e) => (e.id === id ? (e.selected === true ? e : { ...e, selected: true }) : e.selected === true ? { ...e, selected: false } : e)) }), "none");
+      const edge = flow.getEdge(id);
+      const ends = edge === undefined ? [] : [flow.getInternalNode(edge.source), flow.getInternalNode(edge.target)].flatMap((n) => (n === undefined ? [] : [n]));
+      if (ends.length === 0) return;
+      const centre = (axis: "x" | "y", size: "width" | "height"): number => ends.reduce((sum, n) => sum + n.internals.positionAbsolute[axis] + (n.measured[size] ?? 0) / 2, 0) / ends.length;
+      void flow.setCenter(centre("x", "width"), centre("y", "height"), { zoom: Math.max(flow.getZoom(), 0.9), duration: 300 });
+      // Keyboard users land on the edge (React Flow edges are focusable).
+      window.setTimeout(() => document.querySelector<SVGElement>(`.react-flow__edge[data-id="${CSS.escape(id)}"]`)?.focus(), 60);
+    },
+    [flow, store],
+  );
+
   const pickDiagnostic = useCallback(
     (d: Diagnostic) => {
+      if (d.edgeId !== undefined && docRef.current.edges.some((e) => e.id === d.edgeId)) {
+        selectEdge(d.edgeId);
+        return;
+      }
       if (d.nodeId === undefined) return;
       selectNode(d.nodeId, true);
       setRightTab("settings");
@@ -279,7 +304,7 @@ function Workspace({ client, toolId, store }: { readonly client: ApiClient; read
         }, 60);
       }
     },
-    [selectNode],
+    [selectEdge, selectNode],
   );
 
   // ------------------------------------------------------------------ inspector edits
@@ -363,34 +388,49 @@ function Workspace({ client, toolId, store }: { readonly client: ApiClient; read
 
   const runInputRef = useRef(runInput);
   runInputRef.current = runInput;
+  // The run in flight: aborting it closes the stream, which cancels the run on the server.
+  const runAbort = useRef<AbortController | undefined>(undefined);
+  useEffect(() => () => { runAbort.current?.abort(); }, []);
+  const cancelRun = useCallback(() => { runAbort.current?.abort(); }, []);
   const doRun = useCallback(async () => {
+    if (runAbort.current !== undefined) return;
     setTab("run");
     setPanelOpen(true);
     if (validation.diagnostics.some((d) => d.severity === "error")) {
       setRun({ state: "failed", message: "The graph has errors (see Problems); fix them before running." });
       return;
     }
-    setRun({ state: "running" });
-    overlay.setRun(docRef.current.nodes.map((n) => n.id), undefined);
+    const abort = new AbortController();
+    runAbort.current = abort;
+    setRun({ state: "running", phase: "compiling", finished: 0 });
+    overlay.setRun(undefined);
     setRunView({ trace: [] });
-    if (!(await saveNow())) {
-      setRun({ state: "failed", message: "The draft could not be saved, so it was not run." });
-      overlay.setRun(undefined, undefined);
-      setRunView(undefined);
-      return;
-    }
+    const graph = graphFromDoc(docRef.current);
+    const live = new LiveRun({ nodeIds: graph.nodes.map((n) => n.id), edges: graph.edges }, (marks, trace) => {
+      overlay.setRun(marks);
+      setRunView({ trace });
+      setRun({ state: "running", phase: "running", finished: marks.size - [...marks.values()].filter((m) => m.status === "running").length });
+    });
     try {
-      const result = await client.testRun(toolId, runInputRef.current, graphFromDoc(docRef.current));
+      if (!(await saveNow())) throw new Error("The draft could not be saved, so it was not run.");
+      const result = await client.testRunStream(toolId, runInputRef.current, graph, { onStart: () => { live.start(); }, onSpan: (span) => { live.add(span); } }, abort.signal);
+      live.stop();
       setRun({ state: "done", result, label: "draft, just now" });
-      overlay.setRun(undefined, result.trace);
+      overlay.setRun(runMarks(result.trace));
       setRunView({ trace: result.trace });
       if (result.error?.nodeId !== undefined) selectNode(result.error.nodeId, false);
       setRightTab("run");
       refreshRuns();
     } catch (error) {
-      setRun({ state: "failed", message: errorMessage(error) });
-      overlay.setRun(undefined, undefined);
-      setRunView(undefined);
+      live.stop();
+      // What finished before a cancellation stays on the canvas; nothing is shown running.
+      const finished = abort.signal.aborted ? live.trace : [];
+      setRun({ state: "failed", message: abort.signal.aborted ? "The run was cancelled." : errorMessage(error) });
+      overlay.setRun(runMarks(finished));
+      setRunView(finished.length > 0 ? { trace: finished } : undefined);
+      if (abort.signal.aborted) refreshRuns();
+    } finally {
+      runAbort.current = undefined;
     }
   }, [client, overlay, refreshRuns, saveNow, selectNode, toolId, validation.diagnostics]);
 
@@ -401,7 +441,7 @@ function Workspace({ client, toolId, store }: { readonly client: ApiClient; read
         const ok = detail.status === "succeeded";
         setRun({ state: "done", result: { ok, trace: detail.trace, output: detail.output, ...(detail.error ? { error: detail.error } : {}), durationMs: detail.durationMs, runId: detail.id }, label: `run ${detail.id.slice(0, 8)}` });
         if (isJsonObject(detail.input)) setRunInput(detail.input);
-        overlay.setRun(undefined, detail.trace);
+        overlay.setRun(runMarks(detail.trace));
         setRunView({ trace: detail.trace });
         setRightTab("run");
       } catch (error) {
@@ -412,7 +452,7 @@ function Workspace({ client, toolId, store }: { readonly client: ApiClient; read
   );
 
   const clearRun = useCallback(() => {
-    overlay.setRun(undefined, undefined);
+    overlay.setRun(undefined);
     setRunView(undefined);
     setRightTab("settings");
   }, [overlay]);
@@ -567,6 +607,8 @@ function Workspace({ client, toolId, store }: { readonly client: ApiClient; read
   const warnings = validation.diagnostics.length - errors;
   const selectedDiagnostics = useMemo(() => (selectedId === undefined ? [] : validation.diagnostics.filter((d) => d.nodeId === selectedId)), [selectedId, validation.diagnostics]);
   const selectedSpan = selected !== undefined ? runView?.trace.find((s) => s.nodeId === selected.id) : undefined;
+  // Flagged edges drawn with their diagnostic; node ports only change with edits that re-validate.
+  const shownEdges = useMemo(() => edgesWithDiagnostics(doc.edges, docRef.current.nodes, validation.diagnostics), [doc.edges, validation.diagnostics]);
   const minimapColor = useCallback((n: FlowNode) => CATEGORY_COLOR[recordOf(n.data.node.kind)?.component.category ?? ""] ?? "#94a3b8", []);
 
   return (
@@ -610,7 +652,7 @@ function Workspace({ client, toolId, store }: { readonly client: ApiClient; read
             <div className="canvas" ref={wrapper} onDragOver={(e) => { if (e.dataTransfer.types.includes(DRAG_MIME)) { e.preventDefault(); e.dataTransfer.dropEffect = "move"; } }} onDrop={onDrop}>
               <ReactFlow<FlowNode, FlowEdge>
                 nodes={doc.nodes}
-                edges={doc.edges}
+                edges={shownEdges}
                 nodeTypes={nodeTypes}
                 onNodesChange={onNodesChange}
                 onEdgesChange={onEdgesChange}
@@ -669,7 +711,7 @@ function Workspace({ client, toolId, store }: { readonly client: ApiClient; read
                 <div className="tab-body">
                   {tab === "problems" && <ProblemsPanel diagnostics={validation.diagnostics} ms={validation.ms} onPick={pickDiagnostic} />}
                   {tab === "compile" && <CompilePanel compile={compile} onCompile={() => void doCompile()} onPickDiagnostic={pickDiagnostic} />}
-                  {tab === "run" && <RunPanel schema={inputSchema} input={runInput} onInput={setRunInput} run={run} onRun={() => void doRun()} recent={recentRuns} onOpenRun={(id) => void openRun(id)} onPickNode={(id) => { selectNode(id, true); setRightTab("run"); }} />}
+                  {tab === "run" && <RunPanel schema={inputSchema} input={runInput} onInput={setRunInput} run={run} onRun={() => void doRun()} onCancel={cancelRun} recent={recentRuns} onOpenRun={(id) => void openRun(id)} onPickNode={(id) => { selectNode(id, true); setRightTab("run"); }} />}
                   {tab === "versions" && <VersionsPanel toolName={doc.tool.name} inputSchema={inputSchema} versions={versions} publish={publish} onPublish={() => void doPublish()} onDownload={(v) => void download(v)} onPickDiagnostic={pickDiagnostic} />}
                 </div>
               )}
@@ -685,7 +727,7 @@ function Workspace({ client, toolId, store }: { readonly client: ApiClient; read
             {selected !== undefined && runView !== undefined && rightTab === "run" ? (
               <SpanDetails nodeId={selected.id} span={selectedSpan} />
             ) : selected !== undefined ? (
-              <Inspector key={selected.id} node={selectedData ?? selected.data.node} scope={validation.scope} diagnostics={selectedDiagnostics} toolNames={toolNames} onChange={patchSelected} onRename={renameSelected} onDelete={deleteSelection} />
+              <Inspector key={selected.id} node={selectedData ?? selected.data.node} scope={validation.scope} diagnostics={selectedDiagnostics} toolNames={toolNames} secretNames={secretNames} onChange={patchSelected} onRename={renameSelected} onDelete={deleteSelection} />
             ) : selectedNodes.length > 1 ? (
               <div className="inspector-empty">
                 <p><strong>{selectedNodes.length} nodes selected.</strong></p>

@@ -6,7 +6,7 @@ import { formatMs, prettyJson, relativeTime } from "../ui/format";
 
 export type RunState =
   | { readonly state: "idle" }
-  | { readonly state: "running" }
+  | { readonly state: "running"; readonly phase: "compiling" | "running"; readonly finished: number }
   | { readonly state: "failed"; readonly message: string }
   | { readonly state: "done"; readonly result: RunResult; readonly label: string };
 
@@ -17,6 +17,7 @@ export function RunPanel(props: {
   readonly onInput: (input: JsonObject) => void;
   readonly run: RunState;
   readonly onRun: () => void;
+  readonly onCancel: () => void;
   readonly recent: readonly RunSummary[] | undefined;
   readonly onOpenRun: (id: string) => void;
   readonly onPickNode: (id: string) => void;
@@ -81,9 +82,12 @@ export function RunPanel(props: {
           ))
         )}
         {rawError !== undefined && <span className="field-error">{rawError}</span>}
-        <button type="submit" className="primary" disabled={props.run.state === "running" || rawError !== undefined} title="Run the draft (Ctrl+Enter)">
-          {props.run.state === "running" ? "Running…" : "Run"}
-        </button>
+        {/* Distinct keys: reusing one element would turn the clicked Cancel into a submit button mid-click and start a new run. */}
+        {props.run.state === "running" ? (
+          <button key="cancel" type="button" onClick={props.onCancel} title="Stop the run on the server">Cancel run</button>
+        ) : (
+          <button key="run" type="submit" className="primary" disabled={rawError !== undefined} title="Run the draft (Ctrl+Enter)">Run</button>
+        )}
       </form>
       <div className="run-result" data-testid="run-result">
         <RunResultView run={props.run} onPickNode={props.onPickNode} />
@@ -111,7 +115,14 @@ export function RunPanel(props: {
 
 function RunResultView({ run, onPickNode }: { readonly run: RunState; readonly onPickNode: (id: string) => void }): ReactNode {
   if (run.state === "idle") return <p className="muted">Fill in the input and press Run (Ctrl+Enter). The draft is saved and executed on the server; each node shows its status on the canvas.</p>;
-  if (run.state === "running") return <p><span className="spinner" aria-hidden="true" /> Running…</p>;
+  if (run.state === "running") {
+    return (
+      <p role="status" data-testid="run-progress">
+        <span className="spinner" aria-hidden="true" />
+        {run.phase === "compiling" ? "Compiling and verifying the draft…" : `Running… ${String(run.finished)} node${run.finished === 1 ? "" : "s"} finished`}
+      </p>
+    );
+  }
   if (run.state === "failed") return <p className="notice notice-error" role="alert">{run.message}</p>;
   const { result } = run;
   return (
