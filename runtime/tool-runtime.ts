@@ -27,8 +27,12 @@ export interface NodeSpec {
 /** What a node's promise resolves to: it ran (with the port it took) or it was skipped. */
 export type Outcome<T> = { readonly ran: true; readonly value: T; readonly port: string } | { readonly ran: false };
 
-/** An incoming edge: the source node's outcome and the source port the edge leaves from. */
-export type Incoming = readonly [Promise<Outcome<unknown>>, string];
+/**
+ * An incoming edge: the source node's outcome and the source port the edge leaves from; or,
+ * when the source ran inline (a pure node evaluated before the first step started), whether the
+ * edge was taken.
+ */
+export type Incoming = readonly [Promise<Outcome<unknown>>, string] | boolean;
 
 export type SpanStatus = "succeeded" | "failed" | "skipped";
 
@@ -215,7 +219,7 @@ async function untimedAttempt<T>(ctx: ToolContext, record: <I>(input: I) => I, b
 /** One attempt under `timeoutMs`: its own signal, aborted by the run's or by the timer, and never outlived. */
 async function timedAttempt<T>(ctx: ToolContext, spec: NodeSpec, timeoutMs: number, record: <I>(input: I) => I, body: (scope: NodeScope) => Promise<T>): Promise<T> {
   const controller = new AbortController();
-  // Always a ToolError as the reason, so a run aborted for any reason fails the attempt as before (CANCELLED unless a ToolError says otherwise).
+  // The reason is always a ToolError, so a run aborted for whatever reason fails the attempt with it (CANCELLED unless a ToolError says otherwise).
   const onRunAbort = (): void => {
     controller.abort(abortError(ctx.signal));
   };
@@ -298,6 +302,14 @@ function isTaken(outcome: Outcome<unknown>, port: string | undefined): boolean {
   return outcome.ran && outcome.port === port;
 }
 
+/** Whether at least one incoming edge was taken, once every one is taken or ruled out. */
+async function anyTaken(incoming: readonly Incoming[]): Promise<boolean> {
+  const first = incoming[0];
+  if (incoming.length === 1 && first !== undefined) return typeof first === "boolean" ? first : isTaken(await first[0], first[1]);
+  const taken = await Promise.all(incoming.map((edge) => (typeof edge === "boolean" ? Promise.resolve(edge) : edge[0].then((outcome) => isTaken(outcome, edge[1])))));
+  return taken.includes(true);
+}
+
 /**
  * Runs one node: waits until every incoming edge is taken or ruled out, skips the node
  * when none was taken, else runs `body` under the node's retry, timeout and onError
@@ -314,11 +326,8 @@ export async function step<T>(
   body: (scope: NodeScope) => Promise<T>,
   options: { readonly port?: (value: NoInfer<T>) => string; readonly fallback?: () => NoInfer<T> } = {},
 ): Promise<Outcome<T>> {
-  const first = incoming[0];
-  if (first !== undefined) {
-    const taken =
-      incoming.length === 1 ? isTaken(await first[0], first[1]) : (await Promise.all(incoming.map(([source]) => source))).some((outcome, i) => isTaken(outcome, incoming[i]?.[1]));
-    if (!taken) {
+  if (incoming.length > 0) {
+    if (!(await anyTaken(incoming))) {
       ctx.onSpan?.({ nodeId: spec.id, kind: spec.kind, status: "skipped", startedAt: Date.now(), durationMs: 0, attempts: 0 });
       return SKIPPED;
     }
@@ -378,6 +387,12 @@ function usageOf(value: unknown): LlmUsage | undefined {
 export function ranValue<T>(outcome: Outcome<T>, nodeId: string): T {
   if (!outcome.ran) throw new ToolError("INTERNAL", `the compiler proved "${nodeId}" ran before this point, but it did not`, nodeId);
   return outcome.value;
+}
+
+/** The output of a node run inline that the compiler proved has run; anything else is a Toolwright bug. */
+export function ranOutput<T>(value: T | undefined, nodeId: string): T {
+  if (value === undefined) throw new ToolError("INTERNAL", `the compiler proved "${nodeId}" ran before this point, but it did not`, nodeId);
+  return value;
 }
 
 /** For `merge`: no candidate ran, which the compiler proved cannot happen. */
@@ -457,7 +472,8 @@ function isAborted(ctx: ToolContext): boolean {
   return ctx instanceof RunContext ? ctx.aborted : ctx.signal.aborted;
 }
 
-function throwIfAborted(ctx: ToolContext): void {
+/** Throws the run's abort reason as a ToolError (CANCELLED unless it is one) when the run was aborted. */
+export function throwIfAborted(ctx: ToolContext): void {
   if (ctx instanceof RunContext) {
     if (ctx.aborted) throw abortReasonError(ctx.reason);
   } else if (ctx.signal.aborted) throw abortError(ctx.signal);
@@ -480,10 +496,11 @@ export function runScope(outer: ToolContext): { ctx: ToolContext; cancel: (reaso
 }
 
 /**
- * Waits for every node (failing fast on the first failure, which cancels the rest) and
- * returns the value of the output node that ran.
+ * Waits for every step (failing fast on the first failure, which cancels the rest) and
+ * returns the value of the output node that ran: `inlineOutput`, the output of an output
+ * node run inline (undefined when none ran), else the first step output that ran.
  */
-export async function finish<O>(all: readonly Promise<Outcome<unknown>>[], outputs: readonly Promise<Outcome<O>>[], cancel: (reason?: ToolError) => void): Promise<O> {
+export async function finish<O>(all: readonly Promise<Outcome<unknown>>[], outputs: readonly Promise<Outcome<O>>[], cancel: (reason?: ToolError) => void, inlineOutput?: O): Promise<O> {
   try {
     await Promise.all(all);
   } catch (error) {
@@ -491,11 +508,62 @@ export async function finish<O>(all: readonly Promise<Outcome<unknown>>[], outpu
     throw error;
   }
   cancel();
+  if (inlineOutput !== undefined) return inlineOutput;
   for (const output of outputs) {
     const outcome = await output;
     if (outcome.ran) return outcome.value;
   }
+  return noOutput();
+}
+
+/** No output node ran, which the compiler proved cannot happen. */
+export function noOutput(): never {
   throw new ToolError("NO_OUTPUT", "the run ended without reaching an output node");
+}
+
+// ---- nodes run inline -----------------------------------------------------------------
+
+/**
+ * Spans of the nodes a run evaluates inline: pure nodes whose ancestors are all pure run as
+ * plain statements before the first step starts, back to back, so each starts when the previous
+ * one ended and one clock read per node serves both.
+ */
+export class InlineTrace {
+  private last = performance.now();
+  private readonly origin = Date.now() - this.last;
+
+  constructor(private readonly ctx: ToolContext) {}
+
+  ran(spec: NodeSpec, input: unknown, output: unknown): void {
+    const startedAt = this.last;
+    this.last = performance.now();
+    this.ctx.onSpan?.({ nodeId: spec.id, kind: spec.kind, status: "succeeded", startedAt: Math.round(this.origin + startedAt), durationMs: this.last - startedAt, attempts: 1, input, output });
+  }
+
+  skipped(spec: NodeSpec): void {
+    this.ctx.onSpan?.({ nodeId: spec.id, kind: spec.kind, status: "skipped", startedAt: Math.round(this.origin + this.last), durationMs: 0, attempts: 0 });
+  }
+
+  failed(spec: NodeSpec, failure: ToolError): void {
+    const startedAt = this.last;
+    this.last = performance.now();
+    this.ctx.onSpan?.({ nodeId: spec.id, kind: spec.kind, status: "failed", startedAt: Math.round(this.origin + startedAt), durationMs: this.last - startedAt, attempts: 1, error: errorSummary(failure) });
+  }
+}
+
+/** The inline spans' recorder, or undefined when nothing is traced (one check per node then). */
+export function inlineTrace(ctx: ToolContext): InlineTrace | undefined {
+  return ctx.onSpan === undefined ? undefined : new InlineTrace(ctx);
+}
+
+/**
+ * The error a run fails with when a node run inline throws: a ToolError carrying the id of
+ * `at`, the node that was running (reported as a failed span).
+ */
+export function inlineFailure(error: unknown, at: NodeSpec, trace: InlineTrace | undefined): ToolError {
+  const failure = toToolError(error, at.id);
+  trace?.failed(at, failure);
+  return failure;
 }
 
 // ---- values ---------------------------------------------------------------------------
@@ -522,6 +590,8 @@ export function equals(left: unknown, right: unknown): boolean {
 
 export function contains(container: string | readonly unknown[], item: unknown): boolean {
   if (typeof container === "string") return typeof item === "string" && container.includes(item);
+  // A primitive equals only what is === to it: indexOf compares just so, without a callback per element.
+  if (typeof item !== "object" || item === null) return container.indexOf(item) >= 0;
   return container.some((element) => equals(element, item));
 }
 
@@ -542,7 +612,7 @@ export function matches(value: string, pattern: RegExp): boolean {
 
 /** The port a switch takes: the matching case, else `default`. */
 export function switchPort(value: string | number, cases: readonly (string | number)[]): string {
-  return cases.some((c) => c === value) ? String(value) : "default";
+  return cases.includes(value) ? String(value) : "default";
 }
 
 /** Maps `items` through `work` with at most `concurrency` in flight, keeping order. */

@@ -65,8 +65,16 @@ export const componentRecordSchema = z.strictObject({
   validation_rules: z
     .array(z.strictObject({ code: diagnosticCode, severity: z.enum(["error", "warning"]), message: nonEmptyText, when: nonEmptyText }))
     .min(1),
-  /** Handlebars: `body` runs the node and returns its value; `port` (an expression over `value`) picks the out port. */
-  template: z.strictObject({ body: nonEmptyText, port: z.string().optional() }),
+  /**
+   * Handlebars. A node that does synchronous work gives its value as an `expression`, so it
+   * can run inline as a plain statement; `recorded` (over `{{value}}`, the node's value) is
+   * what its trace span records as input. A node that waits on the outside world gives a
+   * `body` of statements that runs inside `step(…)` and returns its value. `port` (over
+   * `{{value}}`) picks the out port.
+   */
+  template: z
+    .strictObject({ body: nonEmptyText.optional(), expression: nonEmptyText.optional(), recorded: z.string().optional(), port: z.string().optional() })
+    .refine((t) => (t.body === undefined) !== (t.expression === undefined), { message: "a template has either a body or an expression" }),
   test_cases: z.array(testCaseSchema).min(1),
   lessons_learned: z.array(nonEmptyText).min(1),
   related_components: z.array(z.string()).min(1),

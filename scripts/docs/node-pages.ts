@@ -223,18 +223,24 @@ function relatedSection(record: ComponentRecord, registry: RecordRegistry): stri
 }
 
 function templateSection(record: ComponentRecord): string {
-  const port = record.template.port === undefined ? [] : ["", "Port (an expression over `value`, the body's result):", "", "```handlebars", record.template.port.trim(), "```"];
+  const { body, expression, recorded, port } = record.template;
+  const over = (title: string, source: string | undefined): string[] => (source === undefined ? [] : ["", title, "", "```handlebars", source.trim(), "```"]);
+  const how =
+    expression === undefined
+      ? "The body runs inside `step(…)`"
+      : "The expression is the node's value: inline as a plain statement when the node and its ancestors do synchronous work without retry, timeout or onError, else inside `step(…)`";
   return [
     "## Generated code",
     "",
     "<details><summary>The record's handlebars template</summary>",
     "",
-    "The body runs inside `step(…)` (see [ARCHITECTURE.md](../../ARCHITECTURE.md#generated-code)); `c.<field>.$code` is the field as a safe TypeScript expression.",
+    `${how} (see [ARCHITECTURE.md](../../ARCHITECTURE.md#generated-code)); \`c.<field>.$code\` is the field as a safe TypeScript expression.`,
     "",
     "```handlebars",
-    record.template.body.trim(),
+    (expression ?? body ?? "").trim(),
     "```",
-    ...port,
+    ...over("Recorded in the trace span as input (an expression over `value`, the node's value):", recorded),
+    ...over("Port (an expression over `value`, the node's value):", port),
     "",
     "</details>",
   ].join("\n");

@@ -66,7 +66,7 @@ describe("compiler regressions (each was INTERNAL_VERIFICATION_FAILED or a crash
     const graph = chain({ n: { type: "integer" } }, ["n"], [{ id: "ask", kind: "llm", config: { model: "m", prompt: "{{input.n}}", output: { type: "text" } } }], { p: "ok" });
     const result = compileGraph(graph);
     expect(result.success).toBe(true);
-    expect(result.files?.["src/tool.ts"]).toContain('prompt: text(r_n0_input["n"])');
+    expect(result.files?.["src/tool.ts"]).toContain('prompt: text(n0_input["n"])');
   });
 
   it("{{item.path}} inside for_each reads the item's field", async () => {
