@@ -48,7 +48,7 @@ const PLANS: Readonly<Record<Size, SizePlan>> = {
   1000: { validateGenerate: { max: 8, capMs: 10_000 }, verified: { max: 3, capMs: 30_000 }, cacheHits: 2 },
 };
 
-const THROUGHPUT = { size: 50, perWorker: 15, capMs: 30_000, readyTimeoutMs: 90_000, cacheHits: 10 } as const;
+const THROUGHPUT = { size: 50, perWorker: 15, capMs: 30_000, readyTimeoutMs: 300_000, cacheHits: 10 } as const;
 
 const TARGETS = {
   validateGenerate50P95Ms: 5,
