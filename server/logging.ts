@@ -31,6 +31,9 @@ export function createLogger(options: LoggerOptions = {}): Logger {
 
 /** Logs each finished (or abandoned) request. */
 export function requestLogger(logger: Logger): RequestHandler {
+  // This line is built below from fields that are never secret, so it skips the redaction
+  // paths, which cost about three times the line itself (pino's wildcard redaction).
+  const lines = logger.child({}, { redact: { paths: [] } });
   return (req, res, next) => {
     const done = (): void => {
       res.removeListener("finish", done);
@@ -47,9 +50,9 @@ export function requestLogger(logger: Logger): RequestHandler {
         durationMs: Math.round((performance.now() - requestStartedAt(req)) * 10) / 10,
         ...(callerOf(req) === undefined ? {} : { keyId: callerOf(req)?.id }),
       };
-      if (status >= 500) logger.error(entry, "request");
-      else if (status === 499) logger.warn(entry, "request abandoned by the client");
-      else logger.info(entry, "request");
+      if (status >= 500) lines.error(entry, "request");
+      else if (status === 499) lines.warn(entry, "request abandoned by the client");
+      else lines.info(entry, "request");
     };
     res.on("finish", done);
     res.on("close", done);

@@ -19,6 +19,7 @@ import { warmCompiler } from "../../server/compile-service";
 import { openDatabase } from "../../server/db/index";
 import { createApiKey, createKeyVerifier } from "../../server/keys/index";
 import { createLogger } from "../../server/logging";
+import { createMetrics } from "../../server/metrics";
 import { loadTool } from "../../runtime/loader";
 import { createContext, invoke, isToolError } from "../../runtime/tool-runtime";
 import { benchGraph, BENCH_INPUTS } from "./runtime-graph";
@@ -190,6 +191,18 @@ async function main(): Promise<void> {
           const tracedForRecord = createContext({ onSpan: (span) => spans.push(span) });
           const output = await invoke(tool, requestBody.input, tracedForRecord);
           const run = { toolId: version?.id ?? toolId, status: "succeeded" as const, input: requestBody.input, output, trace: spans, startedAt: new Date(), durationMs: 1 };
+          parts.push(["JSON text of the run (input, output, trace)", await meanMicros(5_000, 1_000, () => Promise.resolve(JSON.stringify([run.input, run.output, run.trace])))]);
+          const metrics = createMetrics({ defaultMetrics: false });
+          parts.push(["invocation metrics (counter, histogram)", await meanMicros(5_000, 1_000, () => {
+            metrics.invocation(TOOL_NAME, "succeeded", 1);
+            return Promise.resolve();
+          })]);
+          const logger = createLogger({ level: "info", destination: devNull }).child({}, { redact: { paths: [] } });
+          const logLine = { requestId: "bench", method: "POST", path: `/tools/${TOOL_NAME}/invoke`, route: "/tools/:ref/invoke", status: 200, durationMs: 1.2, keyId: "key" };
+          parts.push(["request log line (pino, no redaction, into nothing)", await meanMicros(5_000, 1_000, () => {
+            logger.info(logLine, "request");
+            return Promise.resolve();
+          })]);
           parts.push(["run record INSERT, 1 per statement", await meanMicros(300, 2_000, () => db.runs.create(run))]);
           for (const size of [10, 100]) {
             const batch = Array.from({ length: size }, () => run);
