@@ -2,8 +2,10 @@
  * The repository API, the same test body against SQLite and a real PostgreSQL server.
  */
 import { randomUUID } from "node:crypto";
+import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { DatabaseError, openDatabase, type Database, type NewToolVersion, type OpenDatabaseOptions } from "../../server/db/index";
+import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import { DatabaseError, openDatabase, SQLITE_FILE_NAME, type Database, type NewToolVersion, type OpenDatabaseOptions } from "../../server/db/index";
 import { databaseBackends, startDbWorker } from "../support/databases";
 
 const graph = (name: string) => ({
@@ -254,6 +256,9 @@ describe.each(databaseBackends())("repository on $provider", (backend) => {
       expect(listed.length).toBe(26);
       expect(listed[0]?.id).toBe(many[24]?.id);
       expect((await db.runs.get(id))?.input).toEqual({ a: 1 });
+      // Written through the driver, read through Prisma: the same instant (UTC, milliseconds).
+      expect((await db.runs.get(id))?.startedAt.toISOString()).toBe(run.startedAt.toISOString());
+      expect((await db.runs.get(many[3]?.id ?? ""))?.startedAt.toISOString()).toBe(many[3]?.startedAt.toISOString());
     });
 
     it("refuses a run of a missing tool, a bad status or a bad limit", async () => {
@@ -334,5 +339,32 @@ describe.each(databaseBackends())("repository on $provider", (backend) => {
     await db.close();
     expect(await db.health()).toBe(false);
     await db.close();
+  });
+});
+
+describe("run records on SQLite while another connection writes", () => {
+  it("wait for the other connection's write lock instead of failing, without blocking the event loop", async () => {
+    const backend = databaseBackends()[0];
+    if (backend?.provider !== "sqlite") throw new Error("the first backend is SQLite");
+    const options = await backend.fresh();
+    const db = await openDatabase(options);
+    const other = await new PrismaBetterSQLite3({ url: `file:${join(options.dataDir, SQLITE_FILE_NAME)}` }).connect();
+    try {
+      const tool = await db.tools.create({ name: "t", draftGraph: {} });
+      await other.executeScript("BEGIN IMMEDIATE");
+      const written = db.runs.create({ toolId: tool.id, status: "succeeded", input: {}, trace: [], startedAt: new Date(), durationMs: 1 });
+      let ticks = 0;
+      const timer = setInterval(() => ticks++, 10);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      clearInterval(timer);
+      await other.executeScript("COMMIT");
+      const { id } = await written;
+      expect(ticks).toBeGreaterThan(5);
+      expect((await db.runs.get(id))?.status).toBe("succeeded");
+    } finally {
+      await other.dispose();
+      await db.close();
+      await backend.stop();
+    }
   });
 });

@@ -483,7 +483,9 @@ describe.each(databaseBackends())("every run is recorded and a restart loses not
   });
 
   it("records succeeded, invalid-input, upstream-failed, timed-out, deadline-exceeded and cancelled runs, durable when answered", async () => {
-    const first = await startTestServer(options, { allowHosts: ["127.0.0.1"], runTimeoutMs: 400 });
+    // A deadline long enough for the cancelled call below to be aborted before it, on a busy machine.
+    const first = await startTestServer(options, { allowHosts: ["127.0.0.1"], runTimeoutMs: 1_500 });
+    const cancelKey = `rec-cancel-${backend.provider}`;
     const expected = new Map<string, { status: string; code?: string; nodeId?: string }>();
     let toolIds: string[] = [];
     try {
@@ -492,6 +494,7 @@ describe.each(databaseBackends())("every run is recorded and a restart loses not
         (await publishGraph(first, fetchGraph("rec_upstream", `${http.url}/status/500`))).id,
         (await publishGraph(first, fetchGraph("rec_timeout", `${http.url}/slow/3000?key=rec-timeout`, { timeoutMs: 50 }))).id,
         (await publishGraph(first, delayGraph("rec_deadline", 5_000))).id,
+        (await publishGraph(first, fetchGraph("rec_cancel", `${http.url}/slow/3000?key=${cancelKey}`))).id,
       ];
       const invoke = (tool: string, input: unknown, signal?: AbortSignal): Promise<Reply> =>
         call(first.url, "POST", `/tools/${tool}/invoke`, { key: first.invokeKey, body: { input }, ...(signal === undefined ? {} : { signal }) });
@@ -516,8 +519,10 @@ describe.each(databaseBackends())("every run is recorded and a restart loses not
       }
       // A caller that goes away: the run is cancelled and recorded without an answer.
       const controller = new AbortController();
-      const abandoned = invoke("rec_deadline", {}, controller.signal).catch((error: unknown) => error);
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      const abandoned = invoke("rec_cancel", {}, controller.signal).catch((error: unknown) => error);
+      // Abort once the run is under way (its upstream call arrived), not after a fixed delay:
+      // a call aborted before the server read it starts no run at all.
+      await waitFor(() => Promise.resolve(http.maxInFlight(cancelKey) > 0 ? true : undefined));
       controller.abort();
       await abandoned;
 
@@ -531,7 +536,7 @@ describe.each(databaseBackends())("every run is recorded and a restart loses not
           if (want.code !== undefined) expect(run?.error).toMatchObject({ code: want.code, ...(want.nodeId === undefined ? {} : { nodeId: want.nodeId }) });
         }
         const cancelled = await waitFor(async () => {
-          const runs = await reader.runs.list({ toolId: toolIds[3], status: "failed" });
+          const runs = await reader.runs.list({ toolId: toolIds[4], status: "failed" });
           return runs.find((r) => r.error?.code === "CANCELLED");
         });
         expected.set(cancelled.id, { status: "failed", code: "CANCELLED" });
