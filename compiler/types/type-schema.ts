@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isPlainObject } from "./plain-json";
 
 /**
  * The type language of graphs: a JSON Schema subset that maps one-to-one to zod,
@@ -22,7 +23,8 @@ export interface ObjectTypeSchema {
   readonly description?: string;
 }
 
-const description = z.string().max(10_000).optional();
+const DESCRIPTION_MAX = 10_000;
+const description = z.string().max(DESCRIPTION_MAX).optional();
 
 export const typeSchemaSchema: z.ZodType<TypeSchema> = z.lazy(() =>
   z.union([
@@ -41,6 +43,41 @@ export const objectTypeSchemaSchema: z.ZodType<ObjectTypeSchema> = z.lazy(() =>
     description,
   }),
 );
+
+const SCALAR_TYPES: ReadonlySet<unknown> = new Set(["number", "integer", "boolean", "null"]);
+
+/**
+ * Whether `typeSchemaSchema` takes a value, in one walk (its union tries each option at
+ * every level). Never true where the schema refuses; false only for what it refuses, too.
+ */
+export function typeSchemaAccepts(value: unknown): boolean {
+  if (!isPlainObject(value)) return false;
+  const allowed = value.type === "string" ? STRING_KEYS : value.type === "array" ? ARRAY_KEYS : value.type === "object" ? OBJECT_KEYS : SCALAR_TYPES.has(value.type) ? SCALAR_KEYS : undefined;
+  if (allowed === undefined || !Object.keys(value).every((key) => allowed.has(key))) return false;
+  const { description } = value;
+  if (description !== undefined && !(typeof description === "string" && description.length <= DESCRIPTION_MAX)) return false;
+  switch (value.type) {
+    case "string":
+      return value.enum === undefined || (isStringArray(value.enum) && value.enum.length > 0);
+    case "array":
+      return typeSchemaAccepts(value.items);
+    case "object":
+      return isPlainObject(value.properties) && Object.values(value.properties).every(typeSchemaAccepts) && (value.required === undefined || isStringArray(value.required));
+    default:
+      return true;
+  }
+}
+
+const SCALAR_KEYS: ReadonlySet<string> = new Set(["type", "description"]);
+const STRING_KEYS: ReadonlySet<string> = new Set(["type", "enum", "description"]);
+const ARRAY_KEYS: ReadonlySet<string> = new Set(["type", "items", "description"]);
+const OBJECT_KEYS: ReadonlySet<string> = new Set(["type", "properties", "required", "description"]);
+
+function isStringArray(value: unknown): value is readonly string[] {
+  if (!Array.isArray(value)) return false;
+  for (let i = 0; i < value.length; i++) if (typeof value[i] !== "string") return false;
+  return true;
+}
 
 /** What the type checker works with: a schema, and whether the value may be absent. */
 export interface ValueType {

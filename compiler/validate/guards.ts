@@ -118,11 +118,28 @@ function computeAncestors(topology: Topology): Map<string, Uint32Array> {
  */
 export function guardsFor(topology: Topology, cache: ValidationCache | undefined): Guards {
   if (cache === undefined) return computeGuards(topology);
-  const shape = JSON.stringify(
-    topology.order.map((node) => [node.id, node.kind === "input", topology.outPorts.get(node.id) ?? [], (topology.incoming.get(node.id) ?? []).map((e) => [e.source.id, e.sourcePort])]),
-  );
-  if (cache.guards?.shape === shape) return cache.guards.guards;
+  if (cache.guards !== undefined && sameShape(cache.guards.topology, topology)) return cache.guards.guards;
   const guards = computeGuards(topology);
-  cache.guards = { shape, guards };
+  cache.guards = { topology, guards };
   return guards;
+}
+
+function sameShape(a: Topology, b: Topology): boolean {
+  if (a.order.length !== b.order.length) return false;
+  return a.order.every((node, i) => {
+    const other = b.order[i];
+    if (other === undefined || other.id !== node.id || (other.kind === "input") !== (node.kind === "input")) return false;
+    const ports = a.outPorts.get(node.id) ?? [];
+    const otherPorts = b.outPorts.get(node.id) ?? [];
+    if (ports.length !== otherPorts.length || ports.some((p, j) => p !== otherPorts[j])) return false;
+    const incoming = a.incoming.get(node.id) ?? [];
+    const otherIncoming = b.incoming.get(node.id) ?? [];
+    return (
+      incoming.length === otherIncoming.length &&
+      incoming.every((e, j) => {
+        const same = otherIncoming[j];
+        return same !== undefined && same.source.id === e.source.id && same.sourcePort === e.sourcePort;
+      })
+    );
+  });
 }

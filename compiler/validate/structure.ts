@@ -1,6 +1,7 @@
 import { diagnostic, type Diagnostic } from "../diagnostics/catalog";
 import type { Graph, GraphEdge, GraphNode } from "../graph/schema";
 import type { KindDefinition, RecordRegistry } from "../records/registry";
+import { PositionHeap } from "./position-heap";
 import type { ValidationCache } from "./validation-cache";
 
 export const TOOL_NAME = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
@@ -89,7 +90,7 @@ export function checkStructure(graph: Graph, registry: RecordRegistry, cache?: V
 function configDiagnostics(node: GraphNode, kind: KindDefinition, cache: ValidationCache | undefined): readonly Diagnostic[] {
   const known = cache?.configDiagnostics.get(node);
   if (known !== undefined && known.validator === kind.config) return known.diagnostics;
-  const config = kind.config.safeParse(node.config);
+  const config = kind.configAccepts(node.config) ? { success: true as const } : kind.config.safeParse(node.config);
   const diagnostics = config.success
     ? []
     : config.error.issues.map((issue) => {
@@ -205,43 +206,5 @@ function checkReachability(topology: Topology, diagnostics: Diagnostic[]): void 
       continue;
     }
     for (const e of topology.outgoing.get(node.id) ?? []) reached.add(e.target.id);
-  }
-}
-
-/** A binary min-heap of non-negative integers. */
-class PositionHeap {
-  private readonly items: number[] = [];
-
-  push(value: number): void {
-    const items = this.items;
-    let i = items.push(value) - 1;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      const above = items[parent] ?? 0;
-      if (above <= value) break;
-      items[i] = above;
-      i = parent;
-    }
-    items[i] = value;
-  }
-
-  pop(): number | undefined {
-    const items = this.items;
-    const top = items[0];
-    const last = items.pop();
-    if (top === undefined || last === undefined || items.length === 0) return top;
-    let i = 0;
-    for (;;) {
-      const left = 2 * i + 1;
-      if (left >= items.length) break;
-      const right = left + 1;
-      const child = right < items.length && (items[right] ?? 0) < (items[left] ?? 0) ? right : left;
-      const smaller = items[child] ?? 0;
-      if (smaller >= last) break;
-      items[i] = smaller;
-      i = child;
-    }
-    items[i] = last;
-    return top;
   }
 }

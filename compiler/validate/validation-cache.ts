@@ -3,6 +3,7 @@ import type { GraphEdge, GraphNode } from "../graph/schema";
 import type { NodeInference } from "../infer/infer-node";
 import type { ValueType } from "../types/type-schema";
 import type { Guards } from "./guards";
+import type { Topology } from "./structure";
 
 /**
  * What validation remembers between successive versions of one graph (the editor's, after
@@ -17,8 +18,8 @@ export interface ValidationCache {
   readonly parsedEdges: WeakMap<object, GraphEdge>;
   /** Config diagnostics of a parsed node (none when its config is valid), with the validator that made them. */
   readonly configDiagnostics: WeakMap<GraphNode, { readonly validator: unknown; readonly diagnostics: readonly Diagnostic[] }>;
-  /** The last guards, and the shape of the topology they were computed for. */
-  guards?: { readonly shape: string; readonly guards: Guards };
+  /** The last guards, and the topology they were computed for. */
+  guards?: { readonly topology: Topology; readonly guards: Guards };
   /** Each node's last inference, with what it read. */
   readonly inferences: WeakMap<GraphNode, NodeInference>;
   /**
