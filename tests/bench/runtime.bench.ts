@@ -41,7 +41,7 @@ const PROFILE = process.env.BENCH_PROFILE !== undefined && process.env.BENCH_PRO
 /** Section 1 and 3: at most this many rounds, none started after the cap; a batch lasts about `batchMs`. */
 const EXECUTION = { rounds: 15, capMs: 45_000, batchMs: 120 } as const;
 /** Section 2: autocannon settings and rounds per route (alternating). */
-const LOAD = { connections: 10, warmupSeconds: 2, seconds: 5, rounds: 3, readyTimeoutMs: 150_000 } as const;
+const LOAD = { connections: 10, warmupSeconds: 2, seconds: 5, rounds: 3, readyTimeoutMs: 300_000 } as const;
 
 class BenchFailure extends Error {}
 
