@@ -4,41 +4,21 @@
  * after the nodes it depends on succeeded, then "succeeded"; cancelling stops the run on the
  * server. Edge diagnostics: an edge with a problem is highlighted, and the problem selects it.
  */
-import type { Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser, screenshot, startStack, type Browser, type Stack } from "./harness";
+import { describe, expect, it } from "vitest";
+import { screenshot } from "./harness";
+import { editorSession } from "./session";
 import { createToolFromGraph, runStatusOf, signIn } from "./ui";
 
-let stack: Stack;
-let browser: Browser;
-let page: Page;
-const pageErrors: string[] = [];
-
-beforeAll(async () => {
-  stack = await startStack();
-  browser = await launchBrowser();
-  page = browser.page;
-  page.setDefaultTimeout(30_000);
-  page.on("pageerror", (error) => pageErrors.push(error.message));
-}, 180_000);
-
-afterEach(async (context) => {
-  if (context.task.result?.state === "fail") await screenshot(page, `failed-${context.task.name.slice(0, 40).replace(/\W+/g, "-")}`);
-});
-
-afterAll(async () => {
-  await browser.close();
-  await stack.close();
-});
+const session = editorSession();
 
 /** input → slow (an http call the fixture answers after `ms`) → output. */
-function slowGraph(name: string, ms: number) {
+function slowGraph(name: string, ms: number, upstream: string) {
   return {
     format: "toolwright.graph/v1",
     tool: { name, description: "Waits on a slow upstream" },
     nodes: [
       { id: "input", kind: "input", position: { x: 0, y: 0 }, config: { schema: { type: "object", properties: {}, required: [] } } },
-      { id: "slow", kind: "http", label: "Slow upstream", position: { x: 300, y: 0 }, config: { method: "GET", url: `${stack.http.url}/slow/${String(ms)}`, response: { type: "json", schema: { type: "object", properties: { waited: { type: "number" } }, required: ["waited"] } } } },
+      { id: "slow", kind: "http", label: "Slow upstream", position: { x: 300, y: 0 }, config: { method: "GET", url: `${upstream}/slow/${String(ms)}`, response: { type: "json", schema: { type: "object", properties: { waited: { type: "number" } }, required: ["waited"] } } } },
       { id: "output", kind: "output", position: { x: 600, y: 0 }, config: { values: { waited: "{{slow.body.waited}}" } } },
     ],
     edges: [
@@ -50,8 +30,9 @@ function slowGraph(name: string, ms: number) {
 
 describe("live run statuses", () => {
   it("shows a node running while its upstream call is in flight, then succeeded", { timeout: 120_000 }, async () => {
+    const { page, stack } = session;
     await signIn(page, stack);
-    await createToolFromGraph(page, slowGraph("live_run", 2_500));
+    await createToolFromGraph(page, slowGraph("live_run", 2_500, stack.http.url));
     await page.getByRole("tab", { name: "Run", exact: true }).click();
     await page.getByRole("button", { name: "Run", exact: true }).last().click();
 
@@ -69,8 +50,9 @@ describe("live run statuses", () => {
   });
 
   it("cancels a run: the server stops it, finished nodes keep their status", { timeout: 120_000 }, async () => {
+    const { page, stack } = session;
     await page.getByRole("button", { name: "Back to tools" }).click();
-    await createToolFromGraph(page, slowGraph("cancelled_run", 20_000));
+    await createToolFromGraph(page, slowGraph("cancelled_run", 20_000, stack.http.url));
     await page.getByRole("tab", { name: "Run", exact: true }).click();
     await page.getByRole("button", { name: "Run", exact: true }).last().click();
     await expect.poll(() => runStatusOf(page, "slow"), { timeout: 60_000, interval: 50 }).toBe("running");
@@ -89,6 +71,7 @@ describe("live run statuses", () => {
 
 describe("edge diagnostics", () => {
   it("highlights an edge with a problem, and clicking the problem selects and focuses the edge", { timeout: 120_000 }, async () => {
+    const { page, pageErrors } = session;
     const graph = {
       format: "toolwright.graph/v1",
       tool: { name: "bad_port", description: "An edge leaves from a port the conditional does not have" },

@@ -1,43 +1,37 @@
-import { useCallback, useEffect, useMemo, useState, type SyntheticEvent, type ReactNode } from "react";
+import { useCallback, useMemo, useState, type SyntheticEvent, type ReactNode } from "react";
 import type { ApiClient, ToolSummary } from "../api/client";
 import { TOOL_NAME } from "../compiler";
 import { starterGraph } from "../graph/model";
 import { navigate } from "../route";
+import { DangerButton } from "../ui/DangerButton";
 import { Dialog } from "../ui/Dialog";
+import { SecretsDialog } from "./SecretsDialog";
 import { errorMessage, relativeTime } from "../ui/format";
 import { useToast } from "../ui/toast";
+import { useLoaded } from "../ui/use-loaded";
 
-type Load = { readonly state: "loading" } | { readonly state: "error"; readonly message: string } | { readonly state: "ready"; readonly tools: readonly ToolSummary[] };
-
-/** The tools list: create, open, rename, delete, search. */
+/** The tools list: create, open, rename, delete, search; the server's secrets. */
 export function ToolsList({ client, onSignOut }: { readonly client: ApiClient; readonly onSignOut: () => void }): ReactNode {
-  const [load, setLoad] = useState<Load>({ state: "loading" });
   const [query, setQuery] = useState("");
   const [creating, setCreating] = useState(false);
   const [renaming, setRenaming] = useState<ToolSummary | undefined>();
   const [deleting, setDeleting] = useState<ToolSummary | undefined>();
+  const [secrets, setSecrets] = useState(false);
   const notify = useToast();
 
-  const refresh = useCallback(async () => {
-    try {
-      const [tools, runs] = await Promise.all([client.listTools(), client.listRuns().catch(() => [])]);
-      // Runs come newest first: the first one seen per tool is its last run.
-      const lastRun = new Map<string, string>();
-      for (const run of runs) if (run.toolId !== undefined && !lastRun.has(run.toolId)) lastRun.set(run.toolId, run.status);
-      setLoad({ state: "ready", tools: tools.map((t) => { const status = lastRun.get(t.id); return status === undefined ? t : { ...t, lastRunStatus: status }; }) });
-    } catch (error) {
-      setLoad({ state: "error", message: errorMessage(error) });
-    }
+  const loadTools = useCallback(async (): Promise<readonly ToolSummary[]> => {
+    const [tools, runs] = await Promise.all([client.listTools(), client.listRuns().catch(() => [])]);
+    // Runs come newest first: the first one seen per tool is its last run.
+    const lastRun = new Map<string, string>();
+    for (const run of runs) if (run.toolId !== undefined && !lastRun.has(run.toolId)) lastRun.set(run.toolId, run.status);
+    return tools.map((t) => { const status = lastRun.get(t.id); return status === undefined ? t : { ...t, lastRunStatus: status }; });
   }, [client]);
-
-  useEffect(() => {
-    void refresh();
-  }, [refresh]);
+  const [load, refresh] = useLoaded(loadTools);
 
   const shown = useMemo(() => {
     if (load.state !== "ready") return [];
     const q = query.trim().toLowerCase();
-    const list = q === "" ? load.tools : load.tools.filter((t) => t.name.toLowerCase().includes(q) || t.description.toLowerCase().includes(q));
+    const list = q === "" ? load.value : load.value.filter((t) => t.name.toLowerCase().includes(q) || t.description.toLowerCase().includes(q));
     return [...list].sort((a, b) => a.name.localeCompare(b.name));
   }, [load, query]);
 
@@ -49,6 +43,7 @@ export function ToolsList({ client, onSignOut }: { readonly client: ApiClient; r
           <span>Toolwright</span>
         </div>
         <div className="topbar-spacer" />
+        <button type="button" className="ghost" onClick={() => { setSecrets(true); }}>Secrets</button>
         <button type="button" className="ghost" onClick={onSignOut}>Sign out</button>
       </header>
       <main className="tools-page">
@@ -67,13 +62,13 @@ export function ToolsList({ client, onSignOut }: { readonly client: ApiClient; r
             <button type="button" onClick={() => void refresh()}>Try again</button>
           </div>
         )}
-        {load.state === "ready" && load.tools.length === 0 && (
+        {load.state === "ready" && load.value.length === 0 && (
           <div className="empty">
             <p><strong>No tools yet.</strong> A tool starts with an input and ends with an output; build what happens in between on the canvas.</p>
             <button type="button" className="primary" onClick={() => { setCreating(true); }}>Create your first tool</button>
           </div>
         )}
-        {load.state === "ready" && load.tools.length > 0 && shown.length === 0 && <div className="empty">No tool matches “{query}”.</div>}
+        {load.state === "ready" && load.value.length > 0 && shown.length === 0 && <div className="empty">No tool matches “{query}”.</div>}
         {shown.length > 0 && (
           <table className="tools-table">
             <thead>
@@ -106,6 +101,7 @@ export function ToolsList({ client, onSignOut }: { readonly client: ApiClient; r
           </table>
         )}
       </main>
+      {secrets && <SecretsDialog client={client} onClose={() => { setSecrets(false); }} />}
       {creating && (
         <NameDialog
           title="New tool"
@@ -208,27 +204,13 @@ function NameDialog(props: {
 
 function ConfirmDelete({ tool, onClose, onConfirm }: { readonly tool: ToolSummary; readonly onClose: () => void; readonly onConfirm: () => Promise<void> }): ReactNode {
   const [error, setError] = useState<string | undefined>();
-  const [busy, setBusy] = useState(false);
   return (
     <Dialog title={`Delete ${tool.name}?`} onClose={onClose}>
       <p>This deletes the tool with every published version and its run history. Agents calling it will get 404. This cannot be undone.</p>
       {error !== undefined && <p className="notice notice-error" role="alert">{error}</p>}
       <div className="dialog-actions">
         <button type="button" className="ghost" onClick={onClose}>Cancel</button>
-        <button
-          type="button"
-          className="primary danger-fill"
-          disabled={busy}
-          onClick={() => {
-            setBusy(true);
-            onConfirm().catch((err: unknown) => {
-              setError(errorMessage(err));
-              setBusy(false);
-            });
-          }}
-        >
-          {busy ? "Deleting…" : "Delete tool"}
-        </button>
+        <DangerButton label="Delete tool" busyLabel="Deleting…" action={onConfirm} onError={setError} />
       </div>
     </Dialog>
   );
