@@ -101,7 +101,8 @@ export function stepNodeCode(node: IrNode, registry: RecordRegistry): string {
   if (node.fallbackCode !== undefined) options.push(`fallback: () => (${node.fallbackCode})`);
   const lines = [
     `  // node ${node.id} (${node.kind})`,
-    `  const ${node.varName} = step(ctx, ${node.specName}, ${node.incomingCode}, async (scope) => {`,
+    // A typed parameter (or none) keeps the callback out of TypeScript's deferred, context-sensitive inference.
+    `  const ${node.varName} = step(ctx, ${node.specName}, ${node.incomingCode}, async (${/\bscope\b/.test(body) ? "scope: NodeScope" : ""}) => {`,
     ...node.prelude.map((line) => `    ${line}`),
     indent(body, 4),
     `  }${options.length > 0 ? `, { ${options.join(", ")} }` : ""});`,

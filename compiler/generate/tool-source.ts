@@ -23,7 +23,7 @@ const RUNTIME_HELPERS = [
   "text",
   "throwIfAborted",
 ];
-const RUNTIME_TYPES = ["CallToolRequest", "HttpRequest", "LlmRequest", "NodeSpec", "ToolContext"];
+const RUNTIME_TYPES = ["CallToolRequest", "HttpRequest", "LlmRequest", "NodeScope", "NodeSpec", "ToolContext"];
 
 /** The output that ran among inline output nodes: at most one runs, so the first defined one. */
 function firstDefined(outputs: readonly IrNode[]): string | undefined {

@@ -4,8 +4,8 @@
  * on the outside world or carry policies run as steps (concurrently when independent), and
  * errors and spans name their node either way.
  */
-import { describe, expect, it } from "vitest";
-import { compileGraph } from "../../compiler/compile";
+import { beforeAll, describe, expect, it } from "vitest";
+import { compileGraph, verifier } from "../../compiler/compile";
 import { loadTool, type LoadedTool } from "../../runtime/loader";
 import { createContext, isToolError, type Span } from "../../runtime/tool-runtime";
 import { benchGraph, BENCH_INPUTS, handWritten } from "../bench/runtime-graph";
@@ -47,6 +47,11 @@ function branchGraph(): Json {
     [edge("input", "c"), edge("c", "a", "true"), edge("a", "deep"), edge("c", "b", "false"), edge("deep", "hi"), edge("b", "lo")],
   );
 }
+
+// The first verified compile warms the verifier (seconds, more on a busy machine): once, before the tests' own timeouts start.
+beforeAll(() => {
+  verifier().warm();
+}, 300_000);
 
 describe("pure nodes run inline", () => {
   it("compiles the 20-node benchmark to straight-line code that agrees with the hand-written function", async () => {
@@ -131,8 +136,8 @@ describe("steps", () => {
       [edge("input", "read"), edge("read", "after"), edge("after", "out")],
     );
     const { tool, source } = await compiled(graph);
-    expect(source).toContain("const n1_read = step(ctx, n1_read_spec, [true], async (scope) => {");
-    expect(source).toContain('const n2_after = step(ctx, n2_after_spec, [[n1_read, "out"]], async (scope) => {');
+    expect(source).toContain("const n1_read = step(ctx, n1_read_spec, [true], async (scope: NodeScope) => {");
+    expect(source).toContain('const n2_after = step(ctx, n2_after_spec, [[n1_read, "out"]], async (scope: NodeScope) => {');
     const failing = Object.defineProperty({}, "n", { get: (): never => { throw new Error("unreadable"); }, enumerable: true });
     const { output, spans } = await tracedRun(tool, failing);
     expect(output).toEqual({ text: "n=-1" });
