@@ -31,12 +31,20 @@ export interface RunningToolwright {
 }
 
 export async function startToolwright(options: StartOptions): Promise<RunningToolwright> {
-  const db = await openDatabase({ dataDir: options.dataDir, databaseUrl: options.databaseUrl });
+  // The compile workers warm (seconds of CPU, in their own threads) while the database opens.
+  const warmStarted = performance.now();
+  const compilerWarm = warmCompiler();
+  let db: Database;
+  try {
+    db = await openDatabase({ dataDir: options.dataDir, databaseUrl: options.databaseUrl });
+  } catch (error) {
+    await closeCompiler();
+    throw error;
+  }
   let server: ToolwrightServer | undefined;
   try {
     const created = await ensureAdminKey(db);
-    const warmStarted = performance.now();
-    await warmCompiler();
+    await compilerWarm;
     const warmMs = performance.now() - warmStarted;
     server = createServer({ db, ...(options.logger === undefined ? {} : { logger: options.logger }) });
     const listening = await server.listen(options.port, options.host);
@@ -77,6 +85,7 @@ export async function startToolwright(options: StartOptions): Promise<RunningToo
     };
   } catch (error) {
     await server?.close(0);
+    await closeCompiler();
     await db.close();
     throw error;
   }
