@@ -78,9 +78,11 @@ export function checkStructure(graph: Graph, registry: RecordRegistry, cache?: V
   }
   if (!graph.nodes.some((n) => n.kind === "output")) diagnostics.push(diagnostic("NO_OUTPUT", "the graph has no output node"));
 
-  const edges = resolveEdges(graph, byId, registry, diagnostics);
+  // Each node's out ports once (an edge's source and the topology both need them).
+  const ports = new Map([...byId.values()].map((node) => [node.id, outPortsOf(node, registry)]));
+  const edges = resolveEdges(graph, byId, ports, registry, diagnostics);
   if (edges === undefined) return { diagnostics, invalidConfig };
-  const topology = sortTopologically(graph, byId, edges, registry, diagnostics);
+  const topology = sortTopologically(graph, byId, edges, ports, diagnostics);
   // Without an input node everything is unreachable: MISSING_INPUT says it once.
   if (topology !== undefined && first !== undefined) checkReachability(topology, diagnostics);
   return topology === undefined ? { diagnostics, invalidConfig } : { diagnostics, topology, invalidConfig };
@@ -101,7 +103,7 @@ function configDiagnostics(node: GraphNode, kind: KindDefinition, cache: Validat
   return diagnostics;
 }
 
-function resolveEdges(graph: Graph, byId: ReadonlyMap<string, GraphNode>, registry: RecordRegistry, diagnostics: Diagnostic[]): ResolvedEdge[] | undefined {
+function resolveEdges(graph: Graph, byId: ReadonlyMap<string, GraphNode>, ports: ReadonlyMap<string, readonly string[]>, registry: RecordRegistry, diagnostics: Diagnostic[]): ResolvedEdge[] | undefined {
   const resolved: ResolvedEdge[] = [];
   const edgeIds = new Set<string>();
   let sound = true;
@@ -121,7 +123,7 @@ function resolveEdges(graph: Graph, byId: ReadonlyMap<string, GraphNode>, regist
       sound = false;
       continue;
     }
-    const outPorts = outPortsOf(source, registry);
+    const outPorts = ports.get(source.id) ?? [];
     const sourcePort = edge.sourcePort ?? (outPorts.length === 1 ? outPorts[0] : undefined);
     if (sourcePort === undefined || !outPorts.includes(sourcePort)) {
       const offered = outPorts.length === 0 ? "no out ports" : `ports ${outPorts.map((p) => `\`${p}\``).join(", ")}`;
@@ -151,7 +153,7 @@ function sortTopologically(
   graph: Graph,
   byId: ReadonlyMap<string, GraphNode>,
   edges: readonly ResolvedEdge[],
-  registry: RecordRegistry,
+  ports: ReadonlyMap<string, readonly string[]>,
   diagnostics: Diagnostic[],
 ): Topology | undefined {
   const incoming = new Map<string, ResolvedEdge[]>();
@@ -194,7 +196,7 @@ function sortTopologically(
     position: new Map(order.map((n, i) => [n.id, i])),
     incoming,
     outgoing,
-    outPorts: new Map(order.map((n) => [n.id, outPortsOf(n, registry)])),
+    outPorts: new Map(order.map((n) => [n.id, ports.get(n.id) ?? []])),
   };
 }
 
