@@ -124,15 +124,6 @@ function postgresFailure(error: unknown): Violation | undefined {
   return undefined;
 }
 
-interface PostgresToolRow {
-  readonly id: string;
-  readonly name: string;
-  readonly description: string;
-  readonly latestVersion: number;
-  readonly createdAt: Date;
-  readonly updatedAt: Date;
-}
-
 /** Over the pool Prisma's adapter uses; `schema` is the URL's `?schema=`, as Prisma honours it. */
 export function postgresStatements(pool: pg.Pool, schema: string | undefined): DirectStatements {
   const table = (name: string): string => (schema === undefined ? quoteIdentifier(name) : `${quoteIdentifier(schema)}.${quoteIdentifier(name)}`);
@@ -154,7 +145,7 @@ export function postgresStatements(pool: pg.Pool, schema: string | undefined): D
       }
     },
     async toolSummaryByName(name) {
-      const result = await pool.query<PostgresToolRow>(
+      const result = await pool.query<ToolSummaryRow>(
         `SELECT "id", "name", "description", "latestVersion", ${utc("createdAt")}, ${utc("updatedAt")} FROM ${table("Tool")} WHERE "name" = $1`,
         [name],
       );
