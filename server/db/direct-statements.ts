@@ -5,7 +5,7 @@
  * 0.8–1.4 ms per row even in batches of 100), the driver a few µs. Everything else stays on Prisma.
  */
 import type pg from "pg";
-import type { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import BetterSqlite3 from "better-sqlite3";
 import type { RunRow, ToolSummaryRow } from "./client";
 import { DatabaseError } from "./errors";
 import { quoteIdentifier } from "./migrate";
@@ -46,22 +46,14 @@ function chunks<T>(items: readonly T[]): T[][] {
 
 // ---- SQLite ------------------------------------------------------------------------------------
 
-type SqliteAdapter = Awaited<ReturnType<PrismaBetterSQLite3["connect"]>>;
-type SqlArgType = Parameters<SqliteAdapter["executeRaw"]>[0]["argTypes"][number];
-
-const TEXT: SqlArgType = { scalarType: "string", arity: "scalar" };
-const INT: SqlArgType = { scalarType: "int", arity: "scalar" };
-const RUN_ARG_TYPES = RUN_COLUMNS.map((c) => (c === "durationMs" ? INT : TEXT));
-
 /** How long a batch waits for another connection's write lock before it fails, as Prisma's own connection does. */
 const SQLITE_BUSY_LIMIT_MS = 15_000;
 
 function sqliteFailure(error: unknown): Violation | "busy" | undefined {
-  const cause = error instanceof Error ? error.cause : undefined;
-  const kind = typeof cause === "object" && cause !== null && "kind" in cause ? cause.kind : undefined;
-  if (kind === "ForeignKeyConstraintViolation") return "foreign_key";
-  if (kind === "UniqueConstraintViolation") return "unique";
-  if (kind === "SocketTimeout") return "busy";
+  const code = error instanceof Error && "code" in error && typeof error.code === "string" ? error.code : undefined;
+  if (code === "SQLITE_CONSTRAINT_FOREIGNKEY") return "foreign_key";
+  if (code === "SQLITE_CONSTRAINT_PRIMARYKEY" || code === "SQLITE_CONSTRAINT_UNIQUE") return "unique";
+  if (code === "SQLITE_BUSY" || code === "SQLITE_BUSY_SNAPSHOT") return "busy";
   return undefined;
 }
 
@@ -71,22 +63,30 @@ function sqliteTimestamp(date: Date): string {
 }
 
 /**
- * A second connection to the file, beside Prisma's. Its busy timeout is 0: the driver is
- * synchronous, so waiting for a lock held by Prisma's connection in this same process would
- * block the event loop that lock's owner needs. A busy statement is retried on a timer instead.
- * Each INSERT is one synchronous statement, so this connection never holds a lock between ticks.
+ * A second connection to the file, beside Prisma's, through better-sqlite3 itself (the driver
+ * Prisma's adapter wraps) with its statements prepared once: the adapter prepares every
+ * statement again on each call and converts every argument, which cost as much CPU as the
+ * INSERT itself (bench:runtime). Its busy timeout is 0: the driver is synchronous, so waiting
+ * for a lock held by Prisma's connection in this same process would block the event loop that
+ * lock's owner needs. A busy batch is retried on a timer instead. Each batch is one
+ * synchronous transaction, so this connection never holds a lock between ticks.
  */
-export async function sqliteStatements(adapterFactory: PrismaBetterSQLite3): Promise<DirectStatements> {
-  const adapter = await adapterFactory.connect();
-  await adapter.executeScript("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;");
+export function sqliteStatements(file: string): DirectStatements {
+  const db = new BetterSqlite3(file, { timeout: 0 });
+  db.pragma("synchronous = NORMAL");
+  db.pragma("foreign_keys = ON");
+  const insertOne = db.prepare(`INSERT INTO "Run" (${COLUMN_LIST}) VALUES (${RUN_COLUMNS.map(() => "?").join(", ")})`);
+  const insertAll = db.transaction((rows: readonly RunRow[]) => {
+    for (const row of rows) insertOne.run(runValues(row, sqliteTimestamp(row.startedAt)));
+  });
+  const toolByName = db
+    .prepare<[string], SqliteToolRow>(`SELECT "id", "name", "description", "latestVersion", "createdAt", "updatedAt" FROM "Tool" WHERE "name" = ?`);
 
   const insert = async (rows: readonly RunRow[]): Promise<void> => {
-    const sql = `INSERT INTO "Run" (${COLUMN_LIST}) VALUES ${rows.map(() => `(${RUN_COLUMNS.map(() => "?").join(", ")})`).join(", ")}`;
-    const query = { sql, args: rows.flatMap((row) => runValues(row, sqliteTimestamp(row.startedAt))), argTypes: rows.flatMap(() => RUN_ARG_TYPES) };
     const deadline = performance.now() + SQLITE_BUSY_LIMIT_MS;
     for (let delayMs = 1; ; delayMs = Math.min(delayMs * 2, 50)) {
       try {
-        await adapter.executeRaw(query);
+        insertAll(rows);
         return;
       } catch (error) {
         const failure = sqliteFailure(error);
@@ -101,18 +101,26 @@ export async function sqliteStatements(adapterFactory: PrismaBetterSQLite3): Pro
     async insertRuns(rows) {
       for (const chunk of chunks(rows)) await insert(chunk);
     },
-    async toolSummaryByName(name) {
-      const result = await adapter.queryRaw({
-        sql: `SELECT "id", "name", "description", "latestVersion", "createdAt", "updatedAt" FROM "Tool" WHERE "name" = ?`,
-        args: [name],
-        argTypes: [TEXT],
-      });
-      const row = result.rows[0];
-      if (row === undefined) return null;
-      return { id: String(row[0]), name: String(row[1]), description: String(row[2]), latestVersion: Number(row[3]), createdAt: new Date(String(row[4])), updatedAt: new Date(String(row[5])) };
+    toolSummaryByName(name) {
+      const row = toolByName.get(name);
+      if (row === undefined) return Promise.resolve(null);
+      return Promise.resolve({ ...row, createdAt: new Date(row.createdAt), updatedAt: new Date(row.updatedAt) });
     },
-    close: () => adapter.dispose(),
+    close() {
+      db.close();
+      return Promise.resolve();
+    },
   };
+}
+
+/** A Tool row as SQLite returns it: timestamps are Prisma's text. */
+interface SqliteToolRow {
+  readonly id: string;
+  readonly name: string;
+  readonly description: string;
+  readonly latestVersion: number;
+  readonly createdAt: string;
+  readonly updatedAt: string;
 }
 
 // ---- PostgreSQL --------------------------------------------------------------------------------

@@ -44,7 +44,7 @@ async function openSqlite(file: string, migrationsDir: string): Promise<Connecti
   await client.$executeRawUnsafe("PRAGMA synchronous = NORMAL");
   await client.$executeRawUnsafe("PRAGMA foreign_keys = ON");
   // Busy timeout 0: see sqliteStatements.
-  const direct = await sqliteStatements(new PrismaBetterSQLite3({ url: `file:${file}`, timeout: 0 }));
+  const direct = sqliteStatements(file);
   return { client, direct, location: file, migrations, release: () => direct.close() };
 }
 
