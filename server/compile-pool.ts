@@ -9,7 +9,9 @@
  * of all of them warming at once and slowly on a busy machine.
  *
  * A worker that dies (a crash, or the heap limit a pathological graph runs into) fails only
- * the compile it was running, and a new worker takes its place. Workers that die before
+ * the compile it was running, and a new worker takes its place. So does a compile that runs
+ * past its time limit: compiling is synchronous, so the only way to stop it is to stop its
+ * worker (a stuck compile would otherwise hold a core and a queue slot forever). Workers that die before
  * they are ever warm are not restarted forever: after a few in a row the pool reports the
  * error to every waiting and later request.
  */
@@ -36,6 +38,16 @@ export interface CompilePoolOptions {
   readonly workerUrl?: URL;
   /** Each worker's heap limit: a graph that needs more fails alone instead of taking the server down. */
   readonly maxHeapMb?: number;
+  /** How long one compile may run before its worker is stopped (default: TOOLWRIGHT_COMPILE_TIMEOUT_MS, else 120 000). */
+  readonly timeoutMs?: number;
+}
+
+/** A compile that ran past the pool's time limit; its worker was stopped and replaced. */
+export class CompileTimeoutError extends Error {
+  override readonly name = "CompileTimeoutError";
+  constructor(readonly timeoutMs: number) {
+    super(`the compile did not finish within ${String(timeoutMs)} ms and was stopped (a graph this large or complex needs a higher TOOLWRIGHT_COMPILE_TIMEOUT_MS)`);
+  }
 }
 
 export interface CompilePool {
@@ -54,6 +66,8 @@ export interface CompilePool {
 const DEFAULT_WORKER_URL = new URL("./compile-worker.ts", import.meta.url);
 /** A warm verifier holds ~0.5 GB, a 1000-node compile ~0.9 GB. */
 const DEFAULT_MAX_HEAP_MB = 4096;
+/** A verified 1000-node compile takes about 4 s on a quiet 2-core machine, 20 s on a saturated one. */
+const DEFAULT_TIMEOUT_MS = 120_000;
 /** Workers dying before they are warm this many times in a row mean they cannot start. */
 const MAX_START_FAILURES = 3;
 /** Which worker compiled an input last, so compiling it again hits that worker's verification cache. */
@@ -104,12 +118,15 @@ interface Slot {
   worker: Worker;
   warm: boolean;
   running: QueuedJob | undefined;
+  /** Stops the running compile's worker when it runs past the time limit. */
+  deadline: NodeJS.Timeout | undefined;
 }
 
 export function createCompilePool(options: CompilePoolOptions = {}): CompilePool {
   const size = Math.max(1, options.size ?? os.availableParallelism());
   const workerUrl = options.workerUrl ?? DEFAULT_WORKER_URL;
   const maxHeapMb = options.maxHeapMb ?? DEFAULT_MAX_HEAP_MB;
+  const timeoutMs = options.timeoutMs ?? compileTimeoutFromEnv();
   const workerData = { loader: tsxLoaderUrl(), entry: workerUrl.href };
   const slots: Slot[] = [];
   const queue: QueuedJob[] = [];
@@ -143,6 +160,9 @@ export function createCompilePool(options: CompilePoolOptions = {}): CompilePool
     slot.running = queued;
     // A busy worker keeps the process alive until its answer arrives; an idle one does not.
     slot.worker.ref();
+    slot.deadline = setTimeout(() => {
+      stopOverdue(slot, queued);
+    }, timeoutMs);
     const request: CompileRequest = { type: "compile", id: queued.id, ...queued.job };
     try {
       slot.worker.postMessage(request);
@@ -154,7 +174,22 @@ export function createCompilePool(options: CompilePoolOptions = {}): CompilePool
     }
   };
 
+  /** The compile fails alone: its worker is stopped and a new one takes the slot (it serves once warm). */
+  const stopOverdue = (slot: Slot, queued: QueuedJob): void => {
+    if (slot.running !== queued) return;
+    slot.running = undefined;
+    slot.deadline = undefined;
+    queued.reject(new CompileTimeoutError(timeoutMs));
+    const overdue = slot.worker;
+    // The old worker's exit event no longer matches the slot's worker, so it is not counted as a crash.
+    slot.worker = spawn(slot);
+    slot.warm = false;
+    void overdue.terminate();
+  };
+
   const finish = (slot: Slot, settle: () => void): void => {
+    clearTimeout(slot.deadline);
+    slot.deadline = undefined;
     slot.running = undefined;
     slot.worker.unref();
     settle();
@@ -167,7 +202,7 @@ export function createCompilePool(options: CompilePoolOptions = {}): CompilePool
       startFailures = 0;
       slot.worker.unref();
       first.resolve();
-      while (slots.length < size) slots.push({ index: slots.length, worker: spawn({ index: slots.length }), warm: false, running: undefined });
+      while (slots.length < size) slots.push({ index: slots.length, worker: spawn({ index: slots.length }), warm: false, running: undefined, deadline: undefined });
       if (slots.every((s) => s.warm)) all.resolve();
       dispatch();
       return;
@@ -193,6 +228,8 @@ export function createCompilePool(options: CompilePoolOptions = {}): CompilePool
   const onExit = (slot: Slot, why: string): void => {
     if (closed) return;
     const queued = slot.running;
+    clearTimeout(slot.deadline);
+    slot.deadline = undefined;
     slot.running = undefined;
     queued?.reject(new Error(`the compile worker stopped while compiling (${why}); the compile did not finish`));
     if (!slot.warm) startFailures++;
@@ -221,7 +258,7 @@ export function createCompilePool(options: CompilePoolOptions = {}): CompilePool
     return worker;
   };
 
-  slots.push({ index: 0, worker: spawn({ index: 0 }), warm: false, running: undefined });
+  slots.push({ index: 0, worker: spawn({ index: 0 }), warm: false, running: undefined, deadline: undefined });
 
   return {
     size,
@@ -243,10 +280,22 @@ export function createCompilePool(options: CompilePoolOptions = {}): CompilePool
       first.reject(error);
       all.reject(error);
       for (const queued of queue.splice(0)) queued.reject(error);
-      for (const slot of slots) slot.running?.reject(error);
+      for (const slot of slots) {
+        clearTimeout(slot.deadline);
+        slot.running?.reject(error);
+      }
       await Promise.all(slots.map((slot) => slot.worker.terminate()));
     },
   };
+}
+
+/** TOOLWRIGHT_COMPILE_TIMEOUT_MS; a malformed value stops the server at start rather than being ignored. */
+function compileTimeoutFromEnv(): number {
+  const text = process.env.TOOLWRIGHT_COMPILE_TIMEOUT_MS?.trim();
+  if (text === undefined || text === "") return DEFAULT_TIMEOUT_MS;
+  const value = Number(text);
+  if (!Number.isSafeInteger(value) || value < 1) throw new Error(`TOOLWRIGHT_COMPILE_TIMEOUT_MS must be an integer ≥ 1, not ${JSON.stringify(text)}`);
+  return value;
 }
 
 interface Deferred {

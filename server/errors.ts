@@ -5,6 +5,7 @@
  */
 import type { ErrorRequestHandler, RequestHandler } from "express";
 import type { Logger } from "pino";
+import { CompileTimeoutError } from "./compile-pool";
 import { isDatabaseError } from "./db/index";
 
 export type ApiErrorCode =
@@ -24,6 +25,7 @@ export type ApiErrorCode =
   | "COMPILE_FAILED"
   | "RATE_LIMITED"
   | "SERVICE_UNAVAILABLE"
+  | "COMPILE_TIMEOUT"
   | "INTERNAL";
 
 /**
@@ -82,6 +84,7 @@ export function toApiError(error: unknown): ApiError {
   if (parsed !== undefined) return parsed;
   if (isDatabaseError(error, "name_taken")) return conflict("NAME_TAKEN", error.message);
   if (isDatabaseError(error, "not_found")) return notFound(error.message);
+  if (error instanceof CompileTimeoutError) return new ApiError(503, "COMPILE_TIMEOUT", error.message, { timeoutMs: error.timeoutMs });
   return new ApiError(500, "INTERNAL", "internal server error");
 }
 

@@ -7,7 +7,9 @@ import { afterAll, describe, expect, it } from "vitest";
 import type { CompileResult } from "../../compiler/api";
 import { compileGraph } from "../../compiler/compile";
 import type { Catalog, PublishedVersion } from "../../server/catalog";
+import { CompileTimeoutError } from "../../server/compile-pool";
 import { closeCompiler, compilerReady, compileWithCatalog, warmCompiler } from "../../server/compile-service";
+import { toApiError } from "../../server/errors";
 import { generateGraph } from "../bench/graph-gen";
 import { callerGraph, greetingGraph } from "../server/graphs";
 
@@ -108,6 +110,28 @@ describe("the compile service's worker pool", () => {
       const crashing = { ...generateGraph(10, 4).graph, tool: { name: "crash_worker", description: "Dies" } };
       await expect(compileWithCatalog(catalog, crashing, { verify: true })).rejects.toThrow(/compile worker stopped while compiling/);
       const next = await compileWithCatalog(catalog, generateGraph(10, 5).graph, { verify: true });
+      expectVerified(next.result);
+    },
+    SLOW,
+  );
+
+  it(
+    "stops a compile that runs past the time limit, answers 503 COMPILE_TIMEOUT for it, and keeps serving",
+    async () => {
+      await closeCompiler();
+      await warmCompiler({ size: 1, workerUrl: new URL("./crashing-compile-worker.ts", import.meta.url), timeoutMs: 2_000 });
+      // crashing-compile-worker.ts never finishes this tool name.
+      const hanging = { ...generateGraph(10, 8).graph, tool: { name: "hang_worker", description: "Never ends" } };
+      const started = performance.now();
+      const error: unknown = await compileWithCatalog(catalog, hanging, { verify: true }).then(
+        () => undefined,
+        (rejection: unknown) => rejection,
+      );
+      expect(error).toBeInstanceOf(CompileTimeoutError);
+      expect(performance.now() - started).toBeGreaterThanOrEqual(1_900);
+      expect(toApiError(error)).toMatchObject({ status: 503, code: "COMPILE_TIMEOUT", details: { timeoutMs: 2_000 } });
+      // The worker was replaced: the next compile is served.
+      const next = await compileWithCatalog(catalog, generateGraph(10, 9).graph, { verify: true });
       expectVerified(next.result);
     },
     SLOW,
