@@ -21,20 +21,6 @@ const REFERENCE_BODY = /^\s*([A-Za-z][A-Za-z0-9_-]*)((?:\.[A-Za-z0-9_$-]+)*)\s*$
  * string interpolation.
  */
 export function parseString(source: string): ParsedString {
-  const cached = parsedStrings.get(source);
-  if (cached !== undefined) return cached;
-  const parsed = parseUncached(source);
-  // Inference and lowering both read every value string: parse each once.
-  if (source.length > 4_096) return parsed;
-  if (parsedStrings.size >= PARSED_CACHE_LIMIT) parsedStrings.clear();
-  parsedStrings.set(source, parsed);
-  return parsed;
-}
-
-const PARSED_CACHE_LIMIT = 20_000;
-const parsedStrings = new Map<string, ParsedString>();
-
-function parseUncached(source: string): ParsedString {
   if (!source.includes("{{")) {
     return { kind: "literal", text: source };
   }
@@ -53,7 +39,8 @@ function parseUncached(source: string): ParsedString {
     const match = REFERENCE_BODY.exec(body);
     if (match === null) return { kind: "invalid", message: `"{{${body}}}" is not a reference; write {{node.path}}` };
     const node = match[1] ?? "";
-    const path = (match[2] ?? "").split(".").slice(1);
+    const dotted = match[2] ?? "";
+    const path = dotted === "" ? [] : dotted.slice(1).split(".");
     parts.push({ ref: { node, path, raw: `{{${body}}}` } });
     cursor = close + 2;
   }
