@@ -3,22 +3,22 @@
  * decisions let a node run. Nodes are integers; 0 is false, 1 is true. Hash-consing makes
  * equal functions equal integers; `implies(a, b)` walks both diagrams and builds nothing.
  */
+import { mixHash, PairTable } from "./int-tables";
+
 export const FALSE = 0;
 export const TRUE = 1;
-const PAIR = 2 ** 26;
 
 export class Bdd {
   private readonly variable: number[] = [Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER];
   private readonly low: number[] = [0, 1];
   private readonly high: number[] = [0, 1];
-  // Keys pack two node ids into one number (ids stay below 2^26), so lookups allocate nothing.
-  private readonly unique = new Map<number, number>();
-  private readonly andMemo = new Map<number, number>();
-  private readonly orMemo = new Map<number, number>();
+  /** The unique table: open addressing over node ids (0, a terminal, marks an empty slot). */
+  private unique = new Int32Array(64);
+  private readonly andMemo = new PairTable();
+  private readonly orMemo = new PairTable();
   private readonly notMemo = new Map<number, number>();
-  private readonly impliesMemo = new Map<number, boolean>();
-  /** unique table, second level: (variable, low) → high → node. */
-  private readonly levels: Map<number, number>[] = [];
+  /** implies(a, b) as 1 or 0. */
+  private readonly impliesMemo = new PairTable();
 
   /** The function "variable v is true". */
   variableNode(v: number): number {
@@ -48,16 +48,15 @@ export class Bdd {
     if (a === FALSE || b === TRUE || a === b) return true;
     // Reduced diagrams: TRUE is the only tautology and FALSE the only contradiction.
     if (a === TRUE || b === FALSE) return false;
-    const key = a * PAIR + b;
-    const cached = this.impliesMemo.get(key);
-    if (cached !== undefined) return cached;
+    const cached = this.impliesMemo.get(a, b);
+    if (cached !== -1) return cached === 1;
     const va = this.varOf(a);
     const vb = this.varOf(b);
     const v = Math.min(va, vb);
     const result =
       this.implies(va === v ? this.lowOf(a) : a, vb === v ? this.lowOf(b) : b) &&
       this.implies(va === v ? this.highOf(a) : a, vb === v ? this.highOf(b) : b);
-    this.impliesMemo.set(key, result);
+    this.impliesMemo.add(a, b, result ? 1 : 0);
     return result;
   }
 
@@ -82,36 +81,46 @@ export class Bdd {
     if (a === neutral) return b;
     if (b === neutral || a === b) return a;
     const memo = conjunction ? this.andMemo : this.orMemo;
-    const key = a < b ? a * PAIR + b : b * PAIR + a;
-    const cached = memo.get(key);
-    if (cached !== undefined) return cached;
+    // Both operations commute: one entry per unordered pair.
+    const x = Math.min(a, b);
+    const y = Math.max(a, b);
+    const cached = memo.get(x, y);
+    if (cached !== -1) return cached;
     const va = this.varOf(a);
     const vb = this.varOf(b);
     const v = Math.min(va, vb);
     const low = this.apply(va === v ? this.lowOf(a) : a, vb === v ? this.lowOf(b) : b, conjunction);
     const high = this.apply(va === v ? this.highOf(a) : a, vb === v ? this.highOf(b) : b, conjunction);
     const result = this.make(v, low, high);
-    memo.set(key, result);
+    memo.add(x, y, result);
     return result;
   }
 
   private make(v: number, low: number, high: number): number {
     if (low === high) return low;
-    let level = this.unique.get(v * PAIR + low);
-    if (level === undefined) {
-      level = this.levels.length;
-      this.levels.push(new Map());
-      this.unique.set(v * PAIR + low, level);
+    const mask = this.unique.length - 1;
+    let i = mixHash(mixHash(v, low), high) & mask;
+    for (let id = this.unique[i] ?? FALSE; id !== FALSE; id = this.unique[i] ?? FALSE) {
+      if (this.variable[id] === v && this.low[id] === low && this.high[id] === high) return id;
+      i = (i + 1) & mask;
     }
-    const byHigh = this.levels[level] as Map<number, number>;
-    const existing = byHigh.get(high);
-    if (existing !== undefined) return existing;
     const id = this.variable.length;
     this.variable.push(v);
     this.low.push(low);
     this.high.push(high);
-    byHigh.set(high, id);
+    this.unique[i] = id;
+    if (id * 2 > this.unique.length) this.growUnique();
     return id;
+  }
+
+  private growUnique(): void {
+    this.unique = new Int32Array(this.unique.length * 2);
+    const mask = this.unique.length - 1;
+    for (let id = 2; id < this.variable.length; id++) {
+      let i = mixHash(mixHash(this.varOf(id), this.lowOf(id)), this.highOf(id)) & mask;
+      while (this.unique[i] !== FALSE) i = (i + 1) & mask;
+      this.unique[i] = id;
+    }
   }
 
   private varOf(n: number): number {
