@@ -35,11 +35,12 @@ function continued(code: string, spaces: number): string {
 
 /** Lines of the run function's body, indented into its try block. */
 function inTry(lines: readonly string[]): string {
-  return lines
-    .join("\n")
-    .split("\n")
-    .map((line) => (line === "" ? line : `  ${line}`))
-    .join("\n");
+  // Line by line: joining the node's code to split it again copied all of it twice.
+  return lines.map((line) => (line.includes("\n") ? line.split("\n").map(intoTry).join("\n") : intoTry(line))).join("\n");
+}
+
+function intoTry(line: string): string {
+  return line === "" ? line : `  ${line}`;
 }
 
 interface NodeTemplate {

@@ -48,8 +48,12 @@ function objectCode(entries: readonly (readonly [string, string])[]): string {
   return entries.length === 0 ? "{}" : `{ ${entries.map(([k, v]) => `${propertyKey(k)}: ${v}`).join(", ")} }`;
 }
 
+/** A present field's view: its value, its code and what else the template reads (one object, no spread copies). */
+function present(value: JsonValue, $code: string): FieldView {
+  return { $value: value, $missing: false, $code };
+}
+
 function fieldView(value: JsonValue, spec: FieldSpec, ctx: LowerContext): FieldView {
-  const plain = { $value: value, $missing: false };
   switch (spec.type) {
     case "template":
     case "reference":
@@ -57,41 +61,41 @@ function fieldView(value: JsonValue, spec: FieldSpec, ctx: LowerContext): FieldV
       if (spec.type === "template" && typeof value === "string") {
         // A template is always text, also when it is exactly one reference to a non-string.
         const parsed = parseString(value);
-        if (parsed.kind === "reference") return { ...plain, $code: `text(${ctx.refCode(parsed.ref)})` };
+        if (parsed.kind === "reference") return present(value, `text(${ctx.refCode(parsed.ref)})`);
       }
       if (spec.type === "reference" && spec.candidate === true && typeof value === "string") {
         const parsed = parseString(value);
         if (parsed.kind === "reference") {
           const candidate = ctx.candidate(parsed.ref);
-          return { ...plain, $code: candidate.value, $candidate: candidate };
+          return { $value: value, $missing: false, $code: candidate.value, $candidate: candidate };
         }
       }
-      return { ...plain, $code: valueCode(value, ctx) };
+      return present(value, valueCode(value, ctx));
     }
     case "type_schema":
     case "object_schema": {
       const schema = value as unknown as TypeSchema;
-      return { ...plain, $code: jsonLiteral(value), $zod: zodOf(schema), $json: jsonLiteral(jsonSchemaOf(schema)) };
+      return { $value: value, $missing: false, $code: jsonLiteral(value), $zod: zodOf(schema), $json: jsonLiteral(jsonSchemaOf(schema)) };
     }
     case "list": {
       const items = Array.isArray(value) ? (value as readonly JsonValue[]).map((v) => fieldView(v, spec.of, ctx)) : [];
-      return { ...plain, $code: `[${items.map((i) => i.$code).join(", ")}]`, $items: items };
+      return { $value: value, $missing: false, $code: `[${items.map((i) => i.$code).join(", ")}]`, $items: items };
     }
     case "map": {
       const entries = isObject(value) ? Object.entries(value).map(([k, v]) => ({ key: stringLiteral(k), prop: propertyKey(k), keyRaw: k, value: fieldView(v, spec.of, ctx) })) : [];
-      return { ...plain, $code: objectCode(entries.map((e) => [e.keyRaw, e.value.$code] as const)), $entries: entries };
+      return { $value: value, $missing: false, $code: objectCode(entries.map((e) => [e.keyRaw, e.value.$code] as const)), $entries: entries };
     }
     case "object":
     case "variant": {
-      if (!isObject(value)) return { ...plain, $code: "undefined" };
+      if (!isObject(value)) return present(value, "undefined");
       const tag = spec.type === "variant" ? value[spec.discriminator] : undefined;
       const fields = spec.type === "object" ? spec.fields : { [spec.discriminator]: { type: "string" } as FieldSpec, ...(typeof tag === "string" && Object.hasOwn(spec.variants, tag) ? spec.variants[tag] : {}) };
       const children = fieldsView(value, fields, ctx);
       const code = objectCode(Object.entries(children).filter(([, v]) => !v.$missing).map(([k, v]) => [k, v.$code] as const));
-      return { ...plain, ...children, $code: code };
+      return { $value: value, $missing: false, ...children, $code: code };
     }
     default:
-      return { ...plain, $code: jsonLiteral(value) };
+      return present(value, jsonLiteral(value));
   }
 }
 
