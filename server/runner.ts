@@ -5,7 +5,6 @@
  * AbortSignal, collects the trace, redacts secrets, and records every run — succeeded, failed,
  * timed out or cancelled — before the caller gets an answer.
  */
-import { randomUUID } from "node:crypto";
 import { loadTool } from "../runtime/loader";
 import { ssrfGuard } from "../runtime/ssrf";
 import { createContext, invoke, isToolError, raceAbort, ToolError, type CallToolRequest, type HttpRequest, type Span, type ToolContext } from "../runtime/tool-runtime";
@@ -17,6 +16,7 @@ import { Redactor } from "./redact";
 import type { RunRecorder } from "./run-recorder";
 import type { SecretSource } from "./secret-source";
 import { SecretError } from "./secrets/index";
+import { newRunId } from "./db/run-id";
 import { issuesOf } from "./validation";
 
 /** What to run: a published version, or a compiled draft. */
@@ -182,7 +182,7 @@ export function createRunner(options: RunnerOptions): Runner {
 
   async function execute(params: RunParams): Promise<RunResult> {
     const { target } = params;
-    const runId = randomUUID();
+    const runId = newRunId();
     const startedAt = new Date();
     const started = performance.now();
     const state: RunState = { spans: [], droppedSpans: 0, secretValues: new Map(), redactor: new Redactor(), onSpan: params.onSpan };

@@ -2,7 +2,6 @@
  * The repository API over either generated Prisma client (see client.ts): rows in, plain
  * records out, JSON columns parsed, Prisma errors turned into DatabaseError codes.
  */
-import { randomUUID } from "node:crypto";
 import type {
   ApiKeyRow,
   Client,
@@ -39,6 +38,7 @@ import type {
   VersionSignature,
   VersionStore,
 } from "./types";
+import { newRunId } from "./run-id";
 import { API_KEY_SCOPES, RUN_STATUSES } from "./types";
 
 export interface Repositories {
@@ -207,7 +207,7 @@ function toRunRow(run: NewRun): RunRow {
           "error",
         );
   return {
-    id: run.id ?? randomUUID(),
+    id: run.id ?? newRunId(),
     toolId: run.toolId,
     toolVersionId: run.toolVersionId ?? null,
     status: run.status,
