@@ -65,7 +65,8 @@ export function inlineNodeCode(node: IrNode, registry: RecordRegistry, first: bo
   if (template.expression === undefined) throw new Error(`kind ${node.kind} has no expression to run inline`);
   const { varName, specName, activationCode } = node;
   const value = continued(render(template.expression, node), 2);
-  const over = (source: string | undefined): string | undefined => (source === undefined ? undefined : render(source, { ...node, value: varName }));
+  const withValue = { ...node, value: varName };
+  const over = (source: string | undefined): string | undefined => (source === undefined ? undefined : render(source, withValue));
   const recorded = over(template.recorded) ?? "undefined";
   const port = over(template.port);
   const lines = [`  // node ${node.id} (${node.kind})`];
@@ -95,7 +96,8 @@ function expressionBody(expression: string, recorded: string | undefined): strin
  */
 export function stepNodeCode(node: IrNode, registry: RecordRegistry): string {
   const template = templateOf(node, registry);
-  const over = (source: string): string => render(source, { ...node, value: "value" });
+  const withValue = { ...node, value: "value" };
+  const over = (source: string): string => render(source, withValue);
   const body = template.body !== undefined ? render(template.body, node) : expressionBody(render(template.expression ?? "undefined", node), template.recorded === undefined ? undefined : over(template.recorded));
   const options: string[] = [];
   if (template.port !== undefined) options.push(`port: (value) => ${over(template.port)}`);

@@ -108,20 +108,21 @@ export function inferNode(node: GraphNode, kind: KindDefinition, env: InferenceE
       return resolveReference(node, ref, at, candidate);
     };
     const resolveReference = (from: GraphNode, ref: Reference, at: readonly (string | number)[], candidate: boolean): ValueType | undefined => {
-      const where = { nodeId: from.id, path: ["config", ...at] };
+      // Built only for a diagnostic: most references resolve.
+      const where = (): { nodeId: string; path: (string | number)[] } => ({ nodeId: from.id, path: ["config", ...at] });
       const target = nodesById.get(ref.node);
       reads.push({ id: ref.node, state: stateOf(target), output: nodes.get(ref.node)?.output });
       if (target === undefined) {
-        diagnostics.push(diagnostic("UNKNOWN_REFERENCE", `\`${from.id}\` references \`${ref.node}\`, which is not a node of the graph`, where));
+        diagnostics.push(diagnostic("UNKNOWN_REFERENCE", `\`${from.id}\` references \`${ref.node}\`, which is not a node of the graph`, where()));
         return undefined;
       }
       if (target.kind === "output") {
-        diagnostics.push(diagnostic("UNKNOWN_REFERENCE", `\`${from.id}\` references output node \`${ref.node}\`, which has no value to read`, where));
+        diagnostics.push(diagnostic("UNKNOWN_REFERENCE", `\`${from.id}\` references output node \`${ref.node}\`, which has no value to read`, where()));
         return undefined;
       }
       referenced.add(target.id);
       if (target.id === from.id || !guards.isAncestor(target.id, from.id)) {
-        diagnostics.push(diagnostic("REFERENCE_NOT_GUARANTEED", `\`${from.id}\` references \`${referenceName(ref)}\`, but \`${target.id}\` is not upstream of \`${from.id}\`, so it has not run yet`, where, "Connect the referenced node before this one, or reference another node."));
+        diagnostics.push(diagnostic("REFERENCE_NOT_GUARANTEED", `\`${from.id}\` references \`${referenceName(ref)}\`, but \`${target.id}\` is not upstream of \`${from.id}\`, so it has not run yet`, where(), "Connect the referenced node before this one, or reference another node."));
         return undefined;
       }
       const fromRuns = guards.runs.get(from.id) ?? FALSE;
@@ -135,7 +136,7 @@ export function inferNode(node: GraphNode, kind: KindDefinition, env: InferenceE
           diagnostic(
             "REFERENCE_NOT_GUARANTEED",
             `\`${from.id}\` references \`${referenceName(ref)}\`, but \`${target.id}\` may not have run: \`${from.id}\` also runs when ${when.length > 0 ? when.join(" and ") : "another branch is taken"}, and then \`${target.id}\` is skipped`,
-            where,
+            where(),
           ),
         );
         return undefined;
