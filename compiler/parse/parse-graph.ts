@@ -1,5 +1,5 @@
 import { diagnostic, type Diagnostic } from "../diagnostics/catalog";
-import { edgeSchema, graphSchema, nodeSchema, type Graph } from "../graph/schema";
+import { edgeSchema, graphSchema, nodeSchema, plainJsonGraphSchema, type Graph } from "../graph/schema";
 import type { ValidationCache } from "../validate/validation-cache";
 
 export type ParseResult = { readonly graph: Graph; readonly diagnostics: readonly Diagnostic[] } | { readonly graph?: undefined; readonly diagnostics: readonly Diagnostic[] };
@@ -12,6 +12,8 @@ export function parseGraph(input: unknown): ParseResult {
   if (protoPath !== undefined) {
     return { diagnostics: [diagnostic("GRAPH_SCHEMA", `${protoPath.join(".")}: "__proto__" cannot be used as a key`)] };
   }
+  const plain = plainJsonGraphSchema.safeParse(input);
+  if (plain.success) return { graph: plain.data, diagnostics: [] };
   const parsed = graphSchema.safeParse(input);
   if (parsed.success) return { graph: parsed.data, diagnostics: [] };
   const nodes = isRecord(input) && Array.isArray(input.nodes) ? (input.nodes as unknown[]) : [];

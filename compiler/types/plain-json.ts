@@ -25,3 +25,12 @@ export function isPlainJson(value: unknown): value is JsonValue {
   }
   return isPlainObject(value) && Object.values(value).every(isPlainJson);
 }
+
+/** A deep copy of a plain JSON value, keys in the same order: what `jsonValueSchema` returns for it. */
+export function copyPlainJson(value: JsonValue): JsonValue {
+  if (typeof value !== "object" || value === null) return value;
+  if (Array.isArray(value)) return (value as readonly JsonValue[]).map(copyPlainJson);
+  const copy: Record<string, JsonValue> = {};
+  for (const [key, item] of Object.entries(value as Readonly<Record<string, JsonValue>>)) copy[key] = copyPlainJson(item);
+  return copy;
+}
