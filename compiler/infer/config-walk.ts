@@ -11,7 +11,7 @@ export interface ValueSite {
 }
 
 export function pathKey(path: readonly (string | number)[]): string {
-  return path.map(String).join(".");
+  return path.join(".");
 }
 
 /** Every value site of a config, walked by its record's field specs (config already validated). */
