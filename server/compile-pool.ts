@@ -56,6 +56,8 @@ export interface CompilePool {
   firstWarm(): Promise<void>;
   /** Resolves when every worker is warm. */
   warmed(): Promise<void>;
+  /** Resolves when every worker has also finished its background JIT warm-up (compile-worker.ts). */
+  settled(): Promise<void>;
   /** True once a worker is warm. */
   ready(): boolean;
   compile(job: CompileJob): Promise<CompileResult>;
@@ -117,6 +119,8 @@ interface Slot {
   readonly index: number;
   worker: Worker;
   warm: boolean;
+  /** Its background JIT warm-up is done. */
+  settled: boolean;
   running: QueuedJob | undefined;
   /** Stops the running compile's worker when it runs past the time limit. */
   deadline: NodeJS.Timeout | undefined;
@@ -138,11 +142,13 @@ export function createCompilePool(options: CompilePoolOptions = {}): CompilePool
 
   const first = deferred();
   const all = deferred();
+  const allSettled = deferred();
 
   const fail = (error: Error): void => {
     broken = error;
     first.reject(error);
     all.reject(error);
+    allSettled.reject(error);
     for (const queued of queue.splice(0)) queued.reject(error);
   };
 
@@ -184,6 +190,7 @@ export function createCompilePool(options: CompilePoolOptions = {}): CompilePool
     // The old worker's exit event no longer matches the slot's worker, so it is not counted as a crash.
     slot.worker = spawn(slot);
     slot.warm = false;
+    slot.settled = false;
     void overdue.terminate();
   };
 
@@ -197,12 +204,17 @@ export function createCompilePool(options: CompilePoolOptions = {}): CompilePool
   };
 
   const onReply = (slot: Slot, reply: WorkerReply): void => {
+    if (reply.type === "settled") {
+      slot.settled = true;
+      if (slots.length === size && slots.every((s) => s.settled)) allSettled.resolve();
+      return;
+    }
     if (reply.type === "ready") {
       slot.warm = true;
       startFailures = 0;
       slot.worker.unref();
       first.resolve();
-      while (slots.length < size) slots.push({ index: slots.length, worker: spawn({ index: slots.length }), warm: false, running: undefined, deadline: undefined });
+      while (slots.length < size) slots.push({ index: slots.length, worker: spawn({ index: slots.length }), warm: false, settled: false, running: undefined, deadline: undefined });
       if (slots.every((s) => s.warm)) all.resolve();
       dispatch();
       return;
@@ -239,6 +251,7 @@ export function createCompilePool(options: CompilePoolOptions = {}): CompilePool
     }
     slot.worker = spawn(slot);
     slot.warm = false;
+    slot.settled = false;
   };
 
   const spawn = (slot: Pick<Slot, "index">): Worker => {
@@ -258,12 +271,13 @@ export function createCompilePool(options: CompilePoolOptions = {}): CompilePool
     return worker;
   };
 
-  slots.push({ index: 0, worker: spawn({ index: 0 }), warm: false, running: undefined, deadline: undefined });
+  slots.push({ index: 0, worker: spawn({ index: 0 }), warm: false, settled: false, running: undefined, deadline: undefined });
 
   return {
     size,
     firstWarm: () => first.promise,
     warmed: () => all.promise,
+    settled: () => allSettled.promise,
     ready: () => slots.some((slot) => slot.warm),
     compile(job) {
       if (closed) return Promise.reject(new Error("the compile pool is closed"));
@@ -279,6 +293,7 @@ export function createCompilePool(options: CompilePoolOptions = {}): CompilePool
       const error = new Error("the compile pool was closed");
       first.reject(error);
       all.reject(error);
+      allSettled.reject(error);
       for (const queued of queue.splice(0)) queued.reject(error);
       for (const slot of slots) {
         clearTimeout(slot.deadline);

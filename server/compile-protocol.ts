@@ -1,7 +1,8 @@
 /**
  * Messages between the compile pool (compile-pool.ts) and its worker threads
  * (compile-worker.ts). A worker says "ready" once its verifier is warm, then answers each
- * request with the compile result, or with the message of an error the compiler threw.
+ * request with the compile result, or with the message of an error the compiler threw. It
+ * says "settled" once its background JIT warm-up (compiler/warm-up-corpus.ts) is done.
  */
 import type { CompileResult, ToolResolver, ToolSignature } from "../compiler/api";
 
@@ -28,6 +29,7 @@ export interface CompileRequest {
 
 export type WorkerReply =
   | { readonly type: "ready" }
+  | { readonly type: "settled" }
   | { readonly type: "compiled"; readonly id: number; readonly result: CompileResult }
   | { readonly type: "failed"; readonly id: number; readonly message: string };
 
@@ -42,7 +44,7 @@ export function isCompileRequest(value: unknown): value is CompileRequest {
 /** Checks the shape the pool relies on; the rest of a result is the compiler's own, copied by structured clone. */
 export function isWorkerReply(value: unknown): value is WorkerReply {
   if (!isRecord(value)) return false;
-  if (value.type === "ready") return true;
+  if (value.type === "ready" || value.type === "settled") return true;
   if (typeof value.id !== "number") return false;
   if (value.type === "failed") return typeof value.message === "string";
   return value.type === "compiled" && isRecord(value.result) && typeof value.result.success === "boolean" && Array.isArray(value.result.diagnostics);

@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import type { CompileResult } from "../../compiler/api";
 import { compileGraph } from "../../compiler/compile";
 import type { Catalog, PublishedVersion } from "../../server/catalog";
-import { CompileTimeoutError } from "../../server/compile-pool";
+import { CompileTimeoutError, createCompilePool } from "../../server/compile-pool";
 import { closeCompiler, compilerReady, compileWithCatalog, warmCompiler } from "../../server/compile-service";
 import { toApiError } from "../../server/errors";
 import { generateGraph } from "../bench/graph-gen";
@@ -111,6 +111,30 @@ describe("the compile service's worker pool", () => {
       await expect(compileWithCatalog(catalog, crashing, { verify: true })).rejects.toThrow(/compile worker stopped while compiling/);
       const next = await compileWithCatalog(catalog, generateGraph(10, 5).graph, { verify: true });
       expectVerified(next.result);
+    },
+    SLOW,
+  );
+
+  it(
+    "warms each worker's JIT in the background once it is ready, serving compiles meanwhile",
+    async () => {
+      process.env.TOOLWRIGHT_COMPILE_WARMUP = "1";
+      const pool = createCompilePool({ size: 1 });
+      try {
+        await pool.firstWarm();
+        let settled = false;
+        void pool.settled().then(() => {
+          settled = true;
+        });
+        // The warm-up verifies ~55 corpus graphs; a compile sent now waits for one of them at most.
+        expectVerified(await pool.compile({ graph: generateGraph(10, 10).graph, signatures: [], verify: true }));
+        expect(settled).toBe(false);
+        await pool.settled();
+        expectVerified(await pool.compile({ graph: generateGraph(10, 11).graph, signatures: [], verify: true }));
+      } finally {
+        process.env.TOOLWRIGHT_COMPILE_WARMUP = "0";
+        await pool.close();
+      }
     },
     SLOW,
   );
