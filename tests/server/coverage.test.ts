@@ -21,8 +21,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase, type OpenDatabaseOptions } from "../../server/db/index";
-import { databaseBackends } from "../support/databases";
+import { openDatabase } from "../../server/db/index";
+import { databaseBackends, sharedFreshDatabase } from "../support/databases";
 import { startHttpFixture, startOpenAiFixture, type HttpFixture } from "../support/fixture-servers";
 import { greetingGraph } from "./graphs";
 import { call, errorOf, list, obj, publishGraph, startTestServer, waitFor, type Reply, type TestServer } from "./support";
@@ -471,20 +471,11 @@ describe("the contract's statuses (SQLite)", () => {
 });
 
 describe.each(databaseBackends())("every run is recorded and a restart loses nothing on $provider", (backend) => {
-  let options: OpenDatabaseOptions;
-
-  beforeAll(async () => {
-    await backend.start();
-    options = await backend.fresh();
-  });
-
-  afterAll(async () => {
-    await backend.stop();
-  });
+  const options = sharedFreshDatabase(backend);
 
   it("records succeeded, invalid-input, upstream-failed, timed-out, deadline-exceeded and cancelled runs, durable when answered", async () => {
     // A deadline long enough for the cancelled call below to be aborted before it, on a busy machine.
-    const first = await startTestServer(options, { allowHosts: ["127.0.0.1"], runTimeoutMs: 1_500 });
+    const first = await startTestServer(options(), { allowHosts: ["127.0.0.1"], runTimeoutMs: 1_500 });
     const cancelKey = `rec-cancel-${backend.provider}`;
     const expected = new Map<string, { status: string; code?: string; nodeId?: string }>();
     let toolIds: string[] = [];
@@ -527,7 +518,7 @@ describe.each(databaseBackends())("every run is recorded and a restart loses not
       await abandoned;
 
       // Durable when answered: a second connection sees every answered run while the server still runs.
-      const reader = await openDatabase(options);
+      const reader = await openDatabase(options());
       try {
         for (const [runId, want] of expected) {
           const run = await reader.runs.get(runId);
@@ -550,7 +541,7 @@ describe.each(databaseBackends())("every run is recorded and a restart loses not
     }
 
     // A new server process on the same database: everything is still there.
-    const second = await startTestServer(options, {});
+    const second = await startTestServer(options(), {});
     try {
       for (const [runId, want] of expected) {
         const run = obj((await call(second.url, "GET", `/api/runs/${runId}`, { key: second.adminKey })).body);

@@ -4,8 +4,7 @@
  * a restart loses nothing, and servers sharing one database serve a new version at once.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { OpenDatabaseOptions } from "../../server/db/index";
-import { databaseBackends } from "../support/databases";
+import { databaseBackends, sharedFreshDatabase } from "../support/databases";
 import { startHttpFixture, type RunningServer } from "../support/fixture-servers";
 import { greetingGraph, orderGraph } from "./graphs";
 import { call, errorOf, list, obj, publishGraph, startTestServer, warmOnce } from "./support";
@@ -22,19 +21,10 @@ afterAll(async () => {
 });
 
 describe.each(databaseBackends())("publish, invoke and run history on $provider", (backend) => {
-  let options: OpenDatabaseOptions;
-
-  beforeAll(async () => {
-    await backend.start();
-    options = await backend.fresh();
-  });
-
-  afterAll(async () => {
-    await backend.stop();
-  });
+  const options = sharedFreshDatabase(backend);
 
   it("publishes, invokes, records every run, and keeps them across a restart", async () => {
-    const first = await startTestServer(options, { allowHosts: ["127.0.0.1"] });
+    const first = await startTestServer(options(), { allowHosts: ["127.0.0.1"] });
     let toolId: string;
     let okRun: string;
     let failedRun: string;
@@ -62,7 +52,7 @@ describe.each(databaseBackends())("publish, invoke and run history on $provider"
     }
 
     // A new server process on the same database: nothing was lost.
-    const second = await startTestServer(options, { allowHosts: ["127.0.0.1"] });
+    const second = await startTestServer(options(), { allowHosts: ["127.0.0.1"] });
     try {
       const run = obj((await call(second.url, "GET", `/api/runs/${okRun}`, { key: second.adminKey })).body);
       expect(run).toMatchObject({ status: "succeeded", tool: "order_lookup", version: 1, input: { orderId: "250" }, output: { amount: 250 } });
@@ -82,8 +72,8 @@ describe.each(databaseBackends())("publish, invoke and run history on $provider"
 
   it("servers sharing one database serve a newly published version at once", async () => {
     // Two servers, each with its own connection (pool) to the same database, as behind a load balancer.
-    const a = await startTestServer(options);
-    const second = await startTestServer(options);
+    const a = await startTestServer(options());
+    const second = await startTestServer(options());
     try {
       const { id } = await publishGraph(a, greetingGraph("shared_greet", "Hello"));
       expect(obj((await call(second.url, "POST", "/tools/shared_greet/invoke", { key: second.invokeKey, body: { input: { name: "Ann" } } })).body).output).toEqual({ greeting: "Hello, Ann!" });

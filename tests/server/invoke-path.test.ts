@@ -5,25 +5,22 @@
  * pending. On both databases.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase, type Database, type NewRun, type OpenDatabaseOptions } from "../../server/db/index";
+import { openDatabase, type Database, type NewRun } from "../../server/db/index";
 import { createRunRecorder } from "../../server/run-recorder";
-import { databaseBackends } from "../support/databases";
+import { databaseBackends, sharedFreshDatabase } from "../support/databases";
 import { delayGraph, greetingGraph } from "./graphs";
 import { call, errorOf, obj, publishGraph, startTestServer, type TestServer } from "./support";
 
 describe.each(databaseBackends())("the invoke path on $provider", (backend) => {
-  let options: OpenDatabaseOptions;
+  const options = sharedFreshDatabase(backend);
   let t: TestServer;
 
   beforeAll(async () => {
-    await backend.start();
-    options = await backend.fresh();
-    t = await startTestServer(options);
+    t = await startTestServer(options());
   });
 
   afterAll(async () => {
     await t.close();
-    await backend.stop();
   });
 
   const invoke = (ref: string, key = t.invokeKey) => call(t.url, "POST", `/tools/${ref}/invoke`, { key, body: { input: { name: "Ann" } } });
@@ -62,7 +59,7 @@ describe.each(databaseBackends())("the invoke path on $provider", (backend) => {
     const { id } = await publishGraph(t, greetingGraph("burst_greet"));
     const replies = await Promise.all(Array.from({ length: 40 }, (_, i) => call(t.url, "POST", "/tools/burst_greet/invoke", { key: t.invokeKey, body: { input: { name: `n${String(i)}` } } })));
     // Read through a second connection while the server runs: answered means stored.
-    const reader = await openDatabase(options);
+    const reader = await openDatabase(options());
     try {
       for (const reply of replies) {
         expect(reply.status).toBe(200);
@@ -118,7 +115,7 @@ describe.each(databaseBackends())("the invoke path on $provider", (backend) => {
   });
 
   it("on shutdown, records the runs whose callers it had to cut off before it returns", async () => {
-    const server = await startTestServer(options);
+    const server = await startTestServer(options());
     const { id } = await publishGraph(server, delayGraph("shutdown_wait", 5_000));
     const replies = Array.from({ length: 12 }, () => call(server.url, "POST", "/tools/shutdown_wait/invoke", { key: server.invokeKey, body: { input: {} } }).catch((error: unknown) => error));
     // Time for every request to start its run; the runs (5 s each) are still going when
@@ -127,7 +124,7 @@ describe.each(databaseBackends())("the invoke path on $provider", (backend) => {
     await server.server.close(100);
     await server.db.close();
     await Promise.all(replies);
-    const reader = await openDatabase(options);
+    const reader = await openDatabase(options());
     try {
       const stored = await reader.runs.list({ toolId: id, limit: 1000 });
       expect(stored).toHaveLength(12);

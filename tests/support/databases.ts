@@ -9,6 +9,8 @@
  *     });
  *   });
  *
+ * Tests that share one database per describe use `const options = sharedFreshDatabase(backend)`.
+ *
  * `fresh()` returns openDatabase options for a database nobody else uses (a new temp directory
  * for SQLite, a new database on the suite's server for PostgreSQL), with `env: {}` so the
  * machine's DATABASE_URL / TOOLWRIGHT_DATA_DIR never leak into a test.
@@ -19,6 +21,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
+import { afterAll, beforeAll } from "vitest";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { resolveTarget, type DatabaseProvider, type OpenDatabaseOptions } from "../../server/db/index";
 import { startPostgres, type TestPostgres } from "./postgres";
@@ -83,6 +86,24 @@ export function postgresBackend(): DatabaseBackend {
 
 export function databaseBackends(): DatabaseBackend[] {
   return [sqliteBackend(), postgresBackend()];
+}
+
+/**
+ * Inside a `describe`: starts the backend before its tests, creates one fresh database they
+ * share, and stops the backend after them (after the describe's own afterAll hooks, which run
+ * first). Returns the database's options, readable once the describe's tests run.
+ */
+export function sharedFreshDatabase(backend: DatabaseBackend): () => OpenDatabaseOptions & { readonly dataDir: string } {
+  let options: (OpenDatabaseOptions & { readonly dataDir: string }) | undefined;
+  beforeAll(async () => {
+    await backend.start();
+    options = await backend.fresh();
+  });
+  afterAll(() => backend.stop());
+  return () => {
+    if (options === undefined) throw new Error("the shared database exists only while the describe's tests run");
+    return options;
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
