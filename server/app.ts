@@ -114,6 +114,10 @@ export function createServer(options: ServerOptions): ToolwrightServer {
 
   const app = express();
   app.disable("x-powered-by");
+  // Express would hash every JSON body for a weak ETag; API answers are not cached by clients
+  // (invocations are POSTs), and the one cacheable download sets its own (the content hash).
+  // The built editor's files keep theirs (express.static sets its own validators).
+  app.disable("etag");
   app.set("query parser", "simple");
   app.use(assignRequestId, requestLogger(logger), metrics.httpMiddleware);
   app.use((_req, res, next) => {
@@ -121,9 +125,10 @@ export function createServer(options: ServerOptions): ToolwrightServer {
     next();
   });
 
+  // Invocations first: the busiest path then passes no other router on its way. (No paths overlap.)
+  app.use("/tools", ...asInvoker, openAiToolsRouter(deps), invokeRouter(deps));
   app.use(systemRouter(deps, { metrics: metricsGuard, openapi: authenticate(keys, "invoke") }));
   app.use("/api", ...asAdmin, graphRouter(deps), toolsRouter(deps), versionsRouter(deps), runsRouter(deps), keysRouter(deps), secretsRouter(deps));
-  app.use("/tools", ...asInvoker, openAiToolsRouter(deps), invokeRouter(deps));
   app.use("/mcp", ...asInvoker, mcpRouter(deps));
   app.use(editorRouter(settings.editorDir));
   app.use(notFoundHandler);
