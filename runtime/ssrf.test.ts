@@ -1,7 +1,9 @@
 /** The SSRF guard's address classes, in every spelling a URL or a resolver can produce. */
-import { describe, expect, it } from "vitest";
-import { ipv6Groups, isPrivateAddress, ssrfGuard } from "./ssrf";
-import { isToolError } from "./tool-runtime";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { guardedFetch, ipv6Groups, isPrivateAddress, ssrfGuard, type AddressResolver } from "./ssrf";
+import { createContext, isToolError } from "./tool-runtime";
 
 describe("isPrivateAddress", () => {
   it.each([
@@ -51,5 +53,71 @@ describe("ssrfGuard", () => {
     expect(await refused(ssrfGuard(new Set(["localhost"])), "http://localhost/")).toBeUndefined();
     expect(await refused(ssrfGuard(new Set(["::1"])), "http://[::1]/")).toBeUndefined();
     expect(await refused(ssrfGuard(new Set()), "http://8.8.8.8/")).toBeUndefined();
+  });
+});
+
+describe("guardedFetch (DNS rebinding)", () => {
+  let server: Server;
+  let port = 0;
+  let requests = 0;
+
+  beforeAll(async () => {
+    server = createServer((_req, res) => {
+      requests++;
+      res.setHeader("content-type", "application/json");
+      res.end(JSON.stringify({ reached: true }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    port = (server.address() as AddressInfo).port;
+  });
+  afterAll(async () => {
+    await new Promise<void>((resolve) => {
+      server.close(() => {
+        resolve();
+      });
+    });
+  });
+
+  /** A name that answers a public address first and loopback from then on, as a rebinding attacker's DNS does. */
+  const rebinding = (): AddressResolver => {
+    let asked = 0;
+    return (host) => {
+      if (host !== "rebind.test") return Promise.reject(new Error(`unknown host ${host}`));
+      asked++;
+      return Promise.resolve(asked === 1 ? ["93.184.216.34"] : ["127.0.0.1"]);
+    };
+  };
+
+  it("connects only to the address it vetted: a name that rebinds to loopback after the check is refused at connect time", async () => {
+    const resolve = rebinding();
+    const url = `http://rebind.test:${String(port)}/secret`;
+    // The check alone is fooled: its lookup saw the public address.
+    await ssrfGuard(new Set(), resolve)(new URL(url));
+    const before = requests;
+    const error: unknown = await guardedFetch(new Set(), resolve)(url).then(
+      () => undefined,
+      (rejection: unknown) => rejection,
+    );
+    expect(isToolError(error) ? error.code : error).toBe("HOST_NOT_ALLOWED");
+    expect(String(error)).toContain("127.0.0.1");
+    expect(requests).toBe(before);
+  });
+
+  it("refuses the rebinding through the http capability, before any byte reaches the private server", async () => {
+    const resolve = rebinding();
+    const ctx = createContext({ checkUrl: ssrfGuard(new Set(), resolve), fetch: guardedFetch(new Set(), resolve) });
+    const before = requests;
+    const error: unknown = await ctx.http({ method: "GET", url: `http://rebind.test:${String(port)}/secret`, responseType: "json" }, new AbortController().signal).then(
+      () => undefined,
+      (rejection: unknown) => rejection,
+    );
+    expect(isToolError(error) ? error.code : error).toBe("HOST_NOT_ALLOWED");
+    expect(requests).toBe(before);
+  });
+
+  it("connects to the address its own lookup returned when the host is allowed", async () => {
+    const loopbackName: AddressResolver = () => Promise.resolve(["127.0.0.1"]);
+    const response = await guardedFetch(new Set(["rebind.test"]), loopbackName)(`http://rebind.test:${String(port)}/ok`);
+    expect(await response.json()).toEqual({ reached: true });
   });
 });

@@ -1,6 +1,7 @@
 import { lookup } from "node:dns/promises";
-import { isIP } from "node:net";
-import { ToolError } from "./tool-runtime";
+import { isIP, type LookupFunction } from "node:net";
+import { Agent } from "undici";
+import { isToolError, ToolError } from "./tool-runtime";
 
 /** Private, loopback, link-local and other non-public ranges (IPv4 as [prefix, bits]). */
 const BLOCKED_V4: readonly (readonly [number, number])[] = [
@@ -62,26 +63,81 @@ export function allowedHosts(env: NodeJS.ProcessEnv = process.env): Set<string> 
   return new Set((env.TOOLWRIGHT_ALLOW_HOSTS ?? "").split(",").map((h) => h.trim().toLowerCase()).filter((h) => h !== ""));
 }
 
+/** A host's addresses (the system resolver by default; tests answer for hosts of their own). */
+export type AddressResolver = (host: string) => Promise<string[]>;
+
+const systemResolver: AddressResolver = async (host) => (await lookup(host, { all: true })).map((a) => a.address);
+
+function refusal(host: string, address: string): ToolError {
+  return new ToolError("HOST_NOT_ALLOWED", `refused to call ${host}: it resolves to the private or loopback address ${address}; add the host to TOOLWRIGHT_ALLOW_HOSTS to allow it`);
+}
+
 /**
  * An SSRF guard for the http node: refuses URLs whose host resolves to a private,
  * loopback or link-local address unless the host is allowed by TOOLWRIGHT_ALLOW_HOSTS.
+ * It answers before a request is built, with a clear error; {@link guardedFetch} makes the
+ * connection itself safe.
  */
-export function ssrfGuard(allowed: ReadonlySet<string> = allowedHosts()): (url: URL) => Promise<void> {
+export function ssrfGuard(allowed: ReadonlySet<string> = allowedHosts(), resolve: AddressResolver = systemResolver): (url: URL) => Promise<void> {
   return async (url) => {
     const host = url.hostname.replace(/^\[|\]$/g, "").toLowerCase();
     if (allowed.has(host)) return;
-    const addresses = isIP(host) === 0 ? await resolveAll(host) : [host];
+    const addresses = isIP(host) === 0 ? await resolveAll(host, resolve) : [host];
     const blocked = addresses.find((a) => isPrivateAddress(a) && !allowed.has(a));
-    if (blocked !== undefined) {
-      throw new ToolError("HOST_NOT_ALLOWED", `refused to call ${url.host}: it resolves to the private or loopback address ${blocked}; add the host to TOOLWRIGHT_ALLOW_HOSTS to allow it`);
+    if (blocked !== undefined) throw refusal(url.host, blocked);
+  };
+}
+
+async function resolveAll(host: string, resolve: AddressResolver): Promise<string[]> {
+  try {
+    return await resolve(host);
+  } catch (error) {
+    throw new ToolError("HTTP_UNREACHABLE", `cannot resolve ${host}: ${error instanceof Error ? error.message : String(error)}`, undefined, true);
+  }
+}
+
+/**
+ * `fetch` whose connections go only to addresses that pass the guard. Why: checking a URL and
+ * then letting fetch resolve the host again leaves a window (DNS rebinding): a name that
+ * answered a public address to the check can answer 127.0.0.1 to the connection. Here the
+ * connection's own lookup is the check, so the address connected to is the address vetted.
+ * Literal IP hosts skip the lookup; {@link ssrfGuard} has vetted those already.
+ */
+export function guardedFetch(allowed: ReadonlySet<string> = allowedHosts(), resolve: AddressResolver = systemResolver): typeof fetch {
+  const dispatcher = new Agent({ connect: { lookup: vettedLookup(allowed, resolve) } });
+  return async (input, init) => {
+    // Node's fetch (undici inside) reads `dispatcher`; the DOM's RequestInit type does not know it.
+    const withDispatcher: RequestInit & { readonly dispatcher: Agent } = { ...init, dispatcher };
+    try {
+      return await fetch(input, withDispatcher);
+    } catch (error) {
+      // fetch wraps what the lookup refused in "fetch failed": hand the refusal on as it is.
+      const cause = error instanceof Error ? error.cause : undefined;
+      if (isToolError(cause)) throw cause;
+      throw error;
     }
   };
 }
 
-async function resolveAll(host: string): Promise<string[]> {
-  try {
-    return (await lookup(host, { all: true })).map((a) => a.address);
-  } catch (error) {
-    throw new ToolError("HTTP_UNREACHABLE", `cannot resolve ${host}: ${error instanceof Error ? error.message : String(error)}`, undefined, true);
-  }
+function vettedLookup(allowed: ReadonlySet<string>, resolve: AddressResolver): LookupFunction {
+  return (hostname, options, callback) => {
+    const host = hostname.toLowerCase();
+    resolveAll(host, resolve).then(
+      (all) => {
+        const blocked = allowed.has(host) ? undefined : all.find((a) => isPrivateAddress(a) && !allowed.has(a));
+        if (blocked !== undefined) {
+          callback(refusal(hostname, blocked), "");
+          return;
+        }
+        const usable = all.filter((a) => options.family === undefined || options.family === 0 || isIP(a) === options.family).map((address) => ({ address, family: isIP(address) }));
+        const first = usable[0];
+        if (first === undefined) callback(new ToolError("HTTP_UNREACHABLE", `cannot resolve ${hostname}: no address of the requested family`, undefined, true), "");
+        else if (options.all === true) callback(null, usable);
+        else callback(null, first.address, first.family);
+      },
+      (error: unknown) => {
+        callback(error instanceof Error ? error : new Error(String(error)), "");
+      },
+    );
+  };
 }

@@ -742,6 +742,8 @@ async function httpRequest(
     response = await fetchImpl(url, { method: request.method, headers, body, signal, redirect: "manual" });
   } catch (error) {
     if (signal.aborted) throw abortError(signal);
+    // A fetch that refuses with a code of its own (the server's SSRF-guarded fetch) keeps it.
+    if (isToolError(error)) throw error;
     throw new ToolError("HTTP_UNREACHABLE", `${request.method} ${url.origin}${url.pathname} failed: ${error instanceof Error ? error.message : String(error)}`, undefined, true);
   }
   const raw = await response.text();

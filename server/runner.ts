@@ -6,7 +6,7 @@
  * timed out or cancelled — before the caller gets an answer.
  */
 import { loadTool } from "../runtime/loader";
-import { ssrfGuard } from "../runtime/ssrf";
+import { guardedFetch, ssrfGuard } from "../runtime/ssrf";
 import { createContext, invoke, isToolError, raceAbort, ToolError, type CallToolRequest, type HttpRequest, type Span, type ToolContext } from "../runtime/tool-runtime";
 import type { Catalog, PublishedVersion } from "./catalog";
 import type { Database, NewRun } from "./db/index";
@@ -117,7 +117,10 @@ function toFailure(error: unknown): RunFailure {
 }
 
 export function createRunner(options: RunnerOptions): Runner {
-  const checkUrl = ssrfGuard(new Set(options.allowHosts));
+  const allowHosts = new Set(options.allowHosts);
+  // The check answers early with a clear error; the guarded fetch connects only to vetted addresses (DNS rebinding).
+  const checkUrl = ssrfGuard(allowHosts);
+  const fetchVetted = guardedFetch(allowHosts);
   const maxDepth = options.maxCallDepth ?? DEFAULT_MAX_CALL_DEPTH;
 
   async function resolveSecret(state: RunState, auth: NonNullable<HttpRequest["auth"]>): Promise<void> {
@@ -140,6 +143,7 @@ export function createRunner(options: RunnerOptions): Runner {
       secret: (name) => state.secretValues.get(name),
       openai: options.openai,
       checkUrl,
+      fetch: fetchVetted,
       callTool: (request, callSignal) => callTool(state, request, callSignal, calls, depth),
       onSpan: (span) => {
         if (state.spans.length >= MAX_SPANS) {

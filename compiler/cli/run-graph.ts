@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
 import { loadTool } from "../../runtime/loader";
-import { ssrfGuard } from "../../runtime/ssrf";
+import { guardedFetch, ssrfGuard } from "../../runtime/ssrf";
 import { createContext, invoke, isToolError, type CallToolRequest, type Span } from "../../runtime/tool-runtime";
 import { compileGraph } from "../compile";
 import { formatDiagnostic, UsageError } from "./main";
@@ -14,7 +14,7 @@ function callFromFolder(folder: ToolFolder, onSpan: (span: Span) => void) {
       throw new Error(`tool "${request.tool}" is not available`);
     }
     const tool = await loadTool(compiled.hash, compiled.files);
-    return invoke(tool, request.input, createContext({ signal, checkUrl: ssrfGuard(), callTool: call, onSpan }));
+    return invoke(tool, request.input, createContext({ signal, checkUrl: ssrfGuard(), fetch: guardedFetch(), callTool: call, onSpan }));
   };
   return call;
 }
@@ -47,7 +47,7 @@ export async function runGraph(argv: readonly string[], out: (text: string) => v
   const onSpan = (span: Span): void => {
     trace.push(span);
   };
-  const ctx = createContext({ checkUrl: ssrfGuard(), callTool: callFromFolder(folder, onSpan), onSpan });
+  const ctx = createContext({ checkUrl: ssrfGuard(), fetch: guardedFetch(), callTool: callFromFolder(folder, onSpan), onSpan });
   try {
     const output = await invoke(tool, input, ctx);
     if (json) out(JSON.stringify({ ok: true, output, trace }, null, 2));
