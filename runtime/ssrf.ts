@@ -72,18 +72,27 @@ function refusal(host: string, address: string): ToolError {
   return new ToolError("HOST_NOT_ALLOWED", `refused to call ${host}: it resolves to the private or loopback address ${address}; add the host to TOOLWRIGHT_ALLOW_HOSTS to allow it`);
 }
 
+/** The private address among `addresses` that `host` may not reach, if any (allowed hosts and addresses pass). */
+function firstBlocked(host: string, addresses: readonly string[], allowed: ReadonlySet<string>): string | undefined {
+  if (allowed.has(host)) return undefined;
+  return addresses.find((a) => isPrivateAddress(a) && !allowed.has(a));
+}
+
+/** A URL's host as addresses are compared: lower case, IPv6 without its brackets. */
+function bareHost(url: URL): string {
+  return url.hostname.replace(/^\[|\]$/g, "").toLowerCase();
+}
+
 /**
- * An SSRF guard for the http node: refuses URLs whose host resolves to a private,
- * loopback or link-local address unless the host is allowed by TOOLWRIGHT_ALLOW_HOSTS.
- * It answers before a request is built, with a clear error; {@link guardedFetch} makes the
- * connection itself safe.
+ * An SSRF check of a URL: refuses hosts that resolve to a private, loopback or link-local
+ * address unless allowed by TOOLWRIGHT_ALLOW_HOSTS. A check alone leaves a DNS-rebinding
+ * window (fetch resolves the name again): the server and the CLI use {@link guardedFetch}.
  */
 export function ssrfGuard(allowed: ReadonlySet<string> = allowedHosts(), resolve: AddressResolver = systemResolver): (url: URL) => Promise<void> {
   return async (url) => {
-    const host = url.hostname.replace(/^\[|\]$/g, "").toLowerCase();
+    const host = bareHost(url);
     if (allowed.has(host)) return;
-    const addresses = isIP(host) === 0 ? await resolveAll(host, resolve) : [host];
-    const blocked = addresses.find((a) => isPrivateAddress(a) && !allowed.has(a));
+    const blocked = firstBlocked(host, isIP(host) === 0 ? await resolveAll(host, resolve) : [host], allowed);
     if (blocked !== undefined) throw refusal(url.host, blocked);
   };
 }
@@ -97,15 +106,20 @@ async function resolveAll(host: string, resolve: AddressResolver): Promise<strin
 }
 
 /**
- * `fetch` whose connections go only to addresses that pass the guard. Why: checking a URL and
- * then letting fetch resolve the host again leaves a window (DNS rebinding): a name that
- * answered a public address to the check can answer 127.0.0.1 to the connection. Here the
- * connection's own lookup is the check, so the address connected to is the address vetted.
- * Literal IP hosts skip the lookup; {@link ssrfGuard} has vetted those already.
+ * `fetch` that calls only public addresses, or allowed ones (TOOLWRIGHT_ALLOW_HOSTS). A literal
+ * IP host is checked before the request; a name is checked in the connection's own DNS
+ * lookup, so the address connected to is the address vetted. Why not check the URL and then
+ * fetch: fetch resolves the name again, and a name that answered a public address to the
+ * check can answer 127.0.0.1 to the connection (DNS rebinding). One lookup per connection.
  */
 export function guardedFetch(allowed: ReadonlySet<string> = allowedHosts(), resolve: AddressResolver = systemResolver): typeof fetch {
   const dispatcher = new Agent({ connect: { lookup: vettedLookup(allowed, resolve) } });
   return async (input, init) => {
+    const url = new URL(input instanceof Request ? input.url : input);
+    const host = bareHost(url);
+    // Connections to literal IPs skip the lookup.
+    const blocked = isIP(host) === 0 ? undefined : firstBlocked(host, [host], allowed);
+    if (blocked !== undefined) throw refusal(url.host, blocked);
     // Node's fetch (undici inside) reads `dispatcher`; the DOM's RequestInit type does not know it.
     const withDispatcher: RequestInit & { readonly dispatcher: Agent } = { ...init, dispatcher };
     try {
@@ -124,7 +138,7 @@ function vettedLookup(allowed: ReadonlySet<string>, resolve: AddressResolver): L
     const host = hostname.toLowerCase();
     resolveAll(host, resolve).then(
       (all) => {
-        const blocked = allowed.has(host) ? undefined : all.find((a) => isPrivateAddress(a) && !allowed.has(a));
+        const blocked = firstBlocked(host, all, allowed);
         if (blocked !== undefined) {
           callback(refusal(hostname, blocked), "");
           return;

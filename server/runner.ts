@@ -6,7 +6,7 @@
  * timed out or cancelled — before the caller gets an answer.
  */
 import { loadTool } from "../runtime/loader";
-import { guardedFetch, ssrfGuard } from "../runtime/ssrf";
+import { guardedFetch } from "../runtime/ssrf";
 import { createContext, invoke, isToolError, raceAbort, ToolError, type CallToolRequest, type HttpRequest, type Span, type ToolContext } from "../runtime/tool-runtime";
 import type { Catalog, PublishedVersion } from "./catalog";
 import type { Database, NewRun } from "./db/index";
@@ -117,10 +117,8 @@ function toFailure(error: unknown): RunFailure {
 }
 
 export function createRunner(options: RunnerOptions): Runner {
-  const allowHosts = new Set(options.allowHosts);
-  // The check answers early with a clear error; the guarded fetch connects only to vetted addresses (DNS rebinding).
-  const checkUrl = ssrfGuard(allowHosts);
-  const fetchVetted = guardedFetch(allowHosts);
+  // The SSRF guard: literal IPs are checked before a request, names in the connection's own lookup.
+  const fetchVetted = guardedFetch(new Set(options.allowHosts));
   const maxDepth = options.maxCallDepth ?? DEFAULT_MAX_CALL_DEPTH;
 
   async function resolveSecret(state: RunState, auth: NonNullable<HttpRequest["auth"]>): Promise<void> {
@@ -142,7 +140,6 @@ export function createRunner(options: RunnerOptions): Runner {
       signal,
       secret: (name) => state.secretValues.get(name),
       openai: options.openai,
-      checkUrl,
       fetch: fetchVetted,
       callTool: (request, callSignal) => callTool(state, request, callSignal, calls, depth),
       onSpan: (span) => {

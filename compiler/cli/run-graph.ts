@@ -1,20 +1,20 @@
 import { parseArgs } from "node:util";
 import { loadTool } from "../../runtime/loader";
-import { guardedFetch, ssrfGuard } from "../../runtime/ssrf";
+import { guardedFetch } from "../../runtime/ssrf";
 import { createContext, invoke, isToolError, type CallToolRequest, type Span } from "../../runtime/tool-runtime";
 import { compileGraph } from "../compile";
 import { formatDiagnostic, UsageError } from "./main";
 import { loadToolFolder, type ToolFolder } from "./tool-folder";
 
 /** Calls a tool of the folder: compiled (verified), loaded by hash, run with the same context options. */
-function callFromFolder(folder: ToolFolder, onSpan: (span: Span) => void) {
+function callFromFolder(folder: ToolFolder, fetchVetted: typeof fetch, onSpan: (span: Span) => void) {
   const call = async (request: CallToolRequest, signal: AbortSignal): Promise<unknown> => {
     const compiled = folder.compiled(request.tool);
     if (compiled?.success !== true || compiled.files === undefined || compiled.hash === undefined) {
       throw new Error(`tool "${request.tool}" is not available`);
     }
     const tool = await loadTool(compiled.hash, compiled.files);
-    return invoke(tool, request.input, createContext({ signal, checkUrl: ssrfGuard(), fetch: guardedFetch(), callTool: call, onSpan }));
+    return invoke(tool, request.input, createContext({ signal, fetch: fetchVetted, callTool: call, onSpan }));
   };
   return call;
 }
@@ -47,7 +47,9 @@ export async function runGraph(argv: readonly string[], out: (text: string) => v
   const onSpan = (span: Span): void => {
     trace.push(span);
   };
-  const ctx = createContext({ checkUrl: ssrfGuard(), fetch: guardedFetch(), callTool: callFromFolder(folder, onSpan), onSpan });
+  // One SSRF-guarded fetch (and its connection pool) for the run and the tools it calls.
+  const fetchVetted = guardedFetch();
+  const ctx = createContext({ fetch: fetchVetted, callTool: callFromFolder(folder, fetchVetted, onSpan), onSpan });
   try {
     const output = await invoke(tool, input, ctx);
     if (json) out(JSON.stringify({ ok: true, output, trace }, null, 2));
