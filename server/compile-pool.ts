@@ -180,24 +180,34 @@ export function createCompilePool(options: CompilePoolOptions = {}): CompilePool
     }
   };
 
-  /** The compile fails alone: its worker is stopped and a new one takes the slot (it serves once warm). */
-  const stopOverdue = (slot: Slot, queued: QueuedJob): void => {
-    if (slot.running !== queued) return;
-    slot.running = undefined;
+  /** The slot's compile is over (answered, failed or abandoned): returns it, with its deadline cleared. */
+  const release = (slot: Slot): QueuedJob | undefined => {
+    const queued = slot.running;
+    clearTimeout(slot.deadline);
     slot.deadline = undefined;
-    queued.reject(new CompileTimeoutError(timeoutMs));
-    const overdue = slot.worker;
-    // The old worker's exit event no longer matches the slot's worker, so it is not counted as a crash.
+    slot.running = undefined;
+    return queued;
+  };
+
+  /** A new worker takes the slot; it serves once warm. The old one's events no longer match the slot. */
+  const replaceWorker = (slot: Slot): void => {
     slot.worker = spawn(slot);
     slot.warm = false;
     slot.settled = false;
+  };
+
+  /** The compile fails alone: its worker is stopped and replaced (not counted as a crash). */
+  const stopOverdue = (slot: Slot, queued: QueuedJob): void => {
+    if (slot.running !== queued) return;
+    release(slot);
+    queued.reject(new CompileTimeoutError(timeoutMs));
+    const overdue = slot.worker;
+    replaceWorker(slot);
     void overdue.terminate();
   };
 
   const finish = (slot: Slot, settle: () => void): void => {
-    clearTimeout(slot.deadline);
-    slot.deadline = undefined;
-    slot.running = undefined;
+    release(slot);
     slot.worker.unref();
     settle();
     dispatch();
@@ -239,19 +249,14 @@ export function createCompilePool(options: CompilePoolOptions = {}): CompilePool
 
   const onExit = (slot: Slot, why: string): void => {
     if (closed) return;
-    const queued = slot.running;
-    clearTimeout(slot.deadline);
-    slot.deadline = undefined;
-    slot.running = undefined;
+    const queued = release(slot);
     queued?.reject(new Error(`the compile worker stopped while compiling (${why}); the compile did not finish`));
     if (!slot.warm) startFailures++;
     if (startFailures >= MAX_START_FAILURES) {
       fail(new Error(`compile workers cannot start (${why})`));
       return;
     }
-    slot.worker = spawn(slot);
-    slot.warm = false;
-    slot.settled = false;
+    replaceWorker(slot);
   };
 
   const spawn = (slot: Pick<Slot, "index">): Worker => {
@@ -295,10 +300,7 @@ export function createCompilePool(options: CompilePoolOptions = {}): CompilePool
       all.reject(error);
       allSettled.reject(error);
       for (const queued of queue.splice(0)) queued.reject(error);
-      for (const slot of slots) {
-        clearTimeout(slot.deadline);
-        slot.running?.reject(error);
-      }
+      for (const slot of slots) release(slot)?.reject(error);
       await Promise.all(slots.map((slot) => slot.worker.terminate()));
     },
   };
