@@ -12,6 +12,7 @@
  * verifications to p50 215 ms / 330 ms of CPU from 357 / 608 ms; four rounds did no better.
  */
 import type { RecordRegistry } from "./records/registry";
+import { testCaseGraph } from "./records/test-case-graph";
 
 /** HTTP test cases name a local fixture; any public URL compiles the same way. */
 const FIXTURE_URL = "https://warm-up.invalid";
@@ -24,8 +25,7 @@ export function warmUpCorpus(registry: RecordRegistry): unknown[] {
     for (const [kind, definition] of registry.kinds) {
       definition.record.test_cases.forEach((testCase, index) => {
         if (testCase.category !== "happy" || testCase.tools !== undefined) return;
-        const text = JSON.stringify({ format: "toolwright.graph/v1", tool: { name: `warm_up_${kind}_${String(index)}_${String(round)}` }, ...testCase.graph });
-        graphs.push(JSON.parse(text.replaceAll("$FIXTURE_URL", FIXTURE_URL)) as unknown);
+        graphs.push(testCaseGraph(testCase.graph, `warm_up_${kind}_${String(index)}_${String(round)}`, FIXTURE_URL));
       });
     }
   }

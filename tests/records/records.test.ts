@@ -10,6 +10,7 @@ import type { RecordTestCase } from "../../compiler/records/record-schema";
 import { loadTool } from "../../runtime/loader";
 import { ssrfGuard } from "../../runtime/ssrf";
 import { createContext, invoke, isToolError, type CallToolRequest } from "../../runtime/tool-runtime";
+import { testCaseGraph } from "../../compiler/records/test-case-graph";
 import { startHttpFixture, startOpenAiFixture, type RunningServer } from "../support/fixture-servers";
 
 const V1_KINDS = ["input", "output", "http", "llm", "conditional", "switch", "transform", "merge", "call_tool", "for_each", "delay"];
@@ -26,10 +27,9 @@ afterAll(async () => {
   await llm.close();
 });
 
-/** Test-case graphs may omit the envelope; `$FIXTURE_URL` names the local HTTP fixture. */
+/** `$FIXTURE_URL` in test cases names the local HTTP fixture. */
 function complete(graph: Record<string, unknown>, name: string): unknown {
-  const text = JSON.stringify({ format: "toolwright.graph/v1", tool: { name }, ...graph }).replaceAll("$FIXTURE_URL", http.url);
-  return JSON.parse(text) as unknown;
+  return testCaseGraph(graph, name, http.url);
 }
 
 function toolsOf(testCase: RecordTestCase) {
