@@ -81,6 +81,7 @@ export function sqliteStatements(file: string): DirectStatements {
   });
   const toolByName = db
     .prepare<[string], SqliteToolRow>(`SELECT "id", "name", "description", "latestVersion", "createdAt", "updatedAt" FROM "Tool" WHERE "name" = ?`);
+  const summaries = toolSummaryCache(db);
 
   const insert = async (rows: readonly RunRow[]): Promise<void> => {
     const deadline = performance.now() + SQLITE_BUSY_LIMIT_MS;
@@ -102,13 +103,47 @@ export function sqliteStatements(file: string): DirectStatements {
       for (const chunk of chunks(rows)) await insert(chunk);
     },
     toolSummaryByName(name) {
-      const row = toolByName.get(name);
-      if (row === undefined) return Promise.resolve(null);
-      return Promise.resolve({ ...row, createdAt: new Date(row.createdAt), updatedAt: new Date(row.updatedAt) });
+      return Promise.resolve(
+        summaries.get(name, () => {
+          const row = toolByName.get(name);
+          return row === undefined ? null : { ...row, createdAt: new Date(row.createdAt), updatedAt: new Date(row.updatedAt) };
+        }),
+      );
     },
     close() {
       db.close();
       return Promise.resolve();
+    },
+  };
+}
+
+/** Names remembered at most; past that the cache starts over (lookups of random names cannot grow it). */
+const SUMMARY_CACHE_LIMIT = 1_024;
+
+/**
+ * Tool rows by name, valid while `PRAGMA data_version` stays the same. SQLite changes that number
+ * for a connection whenever *another* connection commits (Prisma's in this process, or another
+ * process on the file), and this connection itself only ever inserts runs, which no Tool row
+ * depends on. So a publish, rename or delete anywhere clears the cache before the next lookup,
+ * and the invoke path reads one counter instead of the Tool row (whose draft graph, before
+ * `latestVersion` in the row, makes the read walk overflow pages: 5–16 µs under load).
+ */
+function toolSummaryCache(db: BetterSqlite3.Database): { get(name: string, read: () => ToolSummaryRow | null): ToolSummaryRow | null } {
+  const dataVersion = db.prepare<[], number>("PRAGMA data_version").pluck();
+  const rows = new Map<string, ToolSummaryRow | null>();
+  let seenVersion: number | undefined;
+  return {
+    get(name, read) {
+      const version = dataVersion.get();
+      if (version !== seenVersion || rows.size >= SUMMARY_CACHE_LIMIT) {
+        rows.clear();
+        seenVersion = version;
+      }
+      const cached = rows.get(name);
+      if (cached !== undefined) return cached;
+      const row = read();
+      rows.set(name, row);
+      return row;
     },
   };
 }

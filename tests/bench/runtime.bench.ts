@@ -333,7 +333,13 @@ async function http(): Promise<HttpResult> {
   line("2. HTTP: POST /tools/:name/invoke vs a bare Express route calling the same compiled module (autocannon, loopback)");
   const serverFile = fileURLToPath(new URL("./runtime.server.ts", import.meta.url));
   // The parent runs under tsx: its execArgv carries tsx's loader, which the child inherits.
-  const serverProcess = fork(serverFile, [], { execArgv: process.execArgv, stdio: ["ignore", "inherit", "inherit", "ipc"], env: { ...process.env, LOG_LEVEL: "info" } });
+  // Measured in the steady state: the compile workers' background JIT warm-up (about 20 s of
+  // both cores after a server starts, server/compile-worker.ts) would run during the first rounds.
+  const serverProcess = fork(serverFile, [], {
+    execArgv: process.execArgv,
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+    env: { ...process.env, LOG_LEVEL: "info", TOOLWRIGHT_COMPILE_WARMUP: "0" },
+  });
   const child = new Child(serverProcess);
   try {
     const started = performance.now();

@@ -13,7 +13,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
 import express from "express";
-import { compileGraph } from "../../compiler/compile";
 import { createServer } from "../../server/app";
 import { warmCompiler } from "../../server/compile-service";
 import { openDatabase } from "../../server/db/index";
@@ -108,11 +107,13 @@ async function main(): Promise<void> {
   const toolId = typeof created === "object" && created !== null && "id" in created ? String(created.id) : "";
   await post(`${listening.url}/api/tools/${toolId}/publish`, admin.key, {});
 
-  // The bare route: the same verified package (the same content hash, so the very module the
-  // server loaded), input and output validated by the same zod schemas, no auth, no records.
-  const compiled = compileGraph(graph, { verify: true });
-  if (!compiled.success || compiled.files === undefined || compiled.hash === undefined) throw new Error("the benchmark graph does not compile");
-  const tool = await loadTool(compiled.hash, compiled.files);
+  // The bare route: the published package (the same content hash, so the very module the server
+  // loaded), input and output validated by the same zod schemas, no auth, no records. Read back
+  // rather than compiled here: a verifier in this thread would hold hundreds of MB that every
+  // garbage collection of both routes then pays for, which a server (compiling in its workers) never does.
+  const published = await db.versions.get(toolId, 1);
+  if (published === null) throw new Error("the benchmark tool was not published");
+  const tool = await loadTool(published.contentHash, published.files);
   const ctx = createContext({});
   const bare = express();
   bare.use(express.json());

@@ -158,6 +158,32 @@ describe.each(databaseBackends())("repository on $provider", (backend) => {
       expect((await db.tools.get(tool.id))?.latestVersion).toBe(16);
     });
 
+    // The invoke path's lookup (on SQLite remembered until another connection commits): a
+    // publish, rename or delete by this process's Prisma connection or by another process is seen
+    // by the very next lookup, so no caller is ever served a stale version.
+    it("sees every change to a tool in the next summary lookup, from this process or another", async () => {
+      expect(await db.tools.getSummaryByName("lookup")).toBeNull();
+      const tool = await db.tools.create({ name: "lookup", draftGraph: {} });
+      expect((await db.tools.getSummaryByName("lookup"))?.latestVersion).toBe(0);
+      await db.versions.create(tool.id, version("l1"));
+      expect((await db.tools.getSummaryByName("lookup"))?.latestVersion).toBe(1);
+
+      const other = await openDatabase(options);
+      try {
+        await other.versions.create(tool.id, version("l2"));
+        expect((await db.tools.getSummaryByName("lookup"))?.latestVersion).toBe(2);
+        await other.tools.update(tool.id, { name: "renamed" });
+        expect(await db.tools.getSummaryByName("lookup")).toBeNull();
+        expect((await db.tools.getSummaryByName("renamed"))?.id).toBe(tool.id);
+      } finally {
+        await other.close();
+      }
+      // The lookup's own connection writes runs; they change no tool and must not hide changes.
+      await db.runs.create({ toolId: tool.id, status: "succeeded", input: {}, trace: [], startedAt: new Date(), durationMs: 1 });
+      await db.tools.delete(tool.id);
+      expect(await db.tools.getSummaryByName("renamed")).toBeNull();
+    });
+
     it("refuses a version of a missing tool", async () => {
       await expectDatabaseError(db.versions.create("missing", version("h")), "not_found");
     });
