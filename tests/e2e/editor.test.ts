@@ -11,6 +11,7 @@ import { unzipSync, strFromU8 } from "fflate";
 import type { Locator, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser, screenshot, startStack, type Browser, type Stack } from "./harness";
+import { selectNode as selectNodeOn } from "./ui";
 
 let stack: Stack;
 let browser: Browser;
@@ -50,12 +51,7 @@ async function connect(sourceId: string, sourcePort: string, targetId: string): 
   await page.mouse.up();
 }
 
-async function selectNode(id: string): Promise<void> {
-  const settings = page.getByRole("button", { name: "Settings", exact: true });
-  if ((await settings.count()) > 0) await settings.click();
-  await node(id).locator(".tw-node-title").click();
-  await expect.poll(() => node(id).locator(".tw-node.is-selected").count()).toBe(1);
-}
+const selectNode = (id: string): Promise<void> => selectNodeOn(page, id);
 
 async function edgeCount(): Promise<number> {
   return page.locator(".react-flow__edge").count();

@@ -8,7 +8,7 @@ import type { Locator, Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { screenshot } from "./harness";
 import { editorSession } from "./session";
-import { createToolFromGraph, nodeOn, signIn } from "./ui";
+import { createToolFromGraph, selectNode, signIn } from "./ui";
 
 const session = editorSession();
 const VALUE = `tok-${randomBytes(12).toString("hex")}`;
@@ -54,7 +54,7 @@ describe("secrets", () => {
       ],
     };
     await createToolFromGraph(page, graph);
-    await nodeOn(page, "call").locator(".tw-node-title").click();
+    await selectNode(page, "call");
     const secretField = page.locator('.inspector-pane input[data-field-path="config.auth.secret"]');
     const listId = await secretField.getAttribute("list");
     expect(await page.locator(`datalist[id="${listId ?? ""}"] option`).evaluateAll((options) => options.map((o) => o.getAttribute("value")))).toEqual(["SHOP_TOKEN"]);
