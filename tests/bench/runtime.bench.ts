@@ -31,7 +31,7 @@ import { compileGraph } from "../../compiler/compile";
 import { loadTool, type LoadedTool } from "../../runtime/loader";
 import { createContext, invoke, type Span, type ToolContext } from "../../runtime/tool-runtime";
 import { benchGraph, BENCH_INPUTS, handWritten, handWrittenSteps, type BenchInput } from "./runtime-graph";
-import { isChildMessage, type BreakdownReport, type ChildMessage, type ParentMessage, type ServerReady } from "./runtime.server";
+import { insertPart, isChildMessage, type BreakdownReport, type ChildMessage, type ParentMessage, type ServerReady } from "./runtime.server";
 import { formatProfile, summarizeProfile, type ProfileSummary } from "./runtime-profile";
 import { ms, percentile, verdict } from "./stats";
 
@@ -372,6 +372,12 @@ async function http(): Promise<HttpResult> {
     const invokeCpu = percentile(invokeRounds.map((r) => r.cpuMicrosPerRequest), 0.5);
     const bareCpu = percentile(bareRounds.map((r) => r.cpuMicrosPerRequest), 0.5);
     line(`     (server CPU per request: invoke ${micros(invokeCpu)}, bare ${micros(bareCpu)}; the difference, ${micros(invokeCpu - bareCpu)}, is auth, lookup, tracing, the run record, metrics and logging)`);
+    // Storing the run (its JSON text and the INSERT, batched as the run recorder does) is work the
+    // bare route never does: even if everything else on the invoke path were free, the ratio could not exceed this.
+    const storing = breakdown.parts.find(([name]) => name === insertPart(10))?.[1];
+    if (storing !== undefined) {
+      line(`     ceiling: storing one run costs ${micros(storing)} (JSON text + INSERT, 10 per statement), so invoke / bare by server CPU ≤ ${fixed(bareCpu / (bareCpu + storing), 2)} even if nothing else cost anything`);
+    }
     return { share };
   } finally {
     child.send({ type: "stop" });

@@ -25,6 +25,8 @@ import { benchGraph, BENCH_INPUTS } from "./runtime-graph";
 import { summarizeProfile, type ProfileSummary } from "./runtime-profile";
 
 export const TOOL_NAME = "runtime_bench";
+/** The breakdown's part for run INSERTs of `size` runs per statement (their JSON text included). */
+export const insertPart = (size: number): string => (size === 1 ? "run record INSERT, 1 per statement" : `run record INSERT, ${String(size)} per statement (per run)`);
 
 export interface ServerReady {
   readonly type: "ready";
@@ -204,10 +206,10 @@ async function main(): Promise<void> {
             logger.info(logLine, "request");
             return Promise.resolve();
           })]);
-          parts.push(["run record INSERT, 1 per statement", await meanMicros(300, 2_000, () => db.runs.create(run))]);
+          parts.push([insertPart(1), await meanMicros(300, 2_000, () => db.runs.create(run))]);
           for (const size of [10, 100]) {
             const batch = Array.from({ length: size }, () => run);
-            parts.push([`run record INSERT, ${String(size)} per statement (per run)`, (await meanMicros(Math.ceil(3_000 / size), 2_000, () => db.runs.createMany(batch))) / size]);
+            parts.push([insertPart(size), (await meanMicros(Math.ceil(3_000 / size), 2_000, () => db.runs.createMany(batch))) / size]);
           }
           send({ type: "breakdown", parts });
           break;
