@@ -7,7 +7,7 @@
  */
 import { loadTool } from "../runtime/loader";
 import { guardedFetch } from "../runtime/ssrf";
-import { createContext, invoke, isToolError, raceAbort, ToolError, type CallToolRequest, type HttpRequest, type Span, type ToolContext } from "../runtime/tool-runtime";
+import { createContext, invoke, isToolError, ToolError, type CallToolRequest, type HttpRequest, type Span, type ToolContext } from "../runtime/tool-runtime";
 import type { Catalog, PublishedVersion } from "./catalog";
 import type { Database, NewRun } from "./db/index";
 import type { Logger } from "./logging";
@@ -36,8 +36,12 @@ export interface RunParams {
   readonly input: unknown;
   readonly callerKeyId: string | null;
   readonly requestId: string | null;
-  /** Aborted when the caller goes away. */
-  readonly signal?: AbortSignal;
+  /**
+   * How the run learns that its caller went away: called once with `cancel` when the run starts,
+   * it returns the function that stops listening, called when the run is over. `whenAborted(signal)`
+   * adapts an AbortSignal; HTTP routes listen to the response (routes/shared.ts).
+   */
+  readonly whenCallerGone?: (cancel: () => void) => () => void;
   /** Each span as soon as it is recorded, secrets redacted (a streamed test run). */
   readonly onSpan?: (span: unknown) => void;
 }
@@ -58,6 +62,20 @@ export interface RunResult {
   readonly trace: unknown;
   readonly durationMs: number;
   readonly startedAt: Date;
+}
+
+/** `RunParams.whenCallerGone` for a caller that signals its departure with an AbortSignal. */
+export function whenAborted(signal: AbortSignal): (cancel: () => void) => () => void {
+  return (cancel) => {
+    if (signal.aborted) {
+      cancel();
+      return () => undefined;
+    }
+    signal.addEventListener("abort", cancel, { once: true });
+    return () => {
+      signal.removeEventListener("abort", cancel);
+    };
+  };
 }
 
 export interface RunnerOptions {
@@ -189,27 +207,37 @@ export function createRunner(options: RunnerOptions): Runner {
     const state: RunState = { spans: [], droppedSpans: 0, secretValues: new Map(), redactor: new Redactor(), onSpan: params.onSpan };
     state.redactor.add(options.openai.apiKey);
 
+    // The deadline and the caller's departure abort the nodes (the context's signal) and answer at
+    // once (`stopped`), whether or not the tool's code is still running. Both are ours to call, so
+    // nothing listens on the signal: an AbortSignal listener added and removed costs ~4 µs a run.
     const controller = new AbortController();
-    const timer = setTimeout(() => {
-      controller.abort(new ToolError("DEADLINE_EXCEEDED", `the run did not finish within its deadline of ${String(options.runTimeoutMs)} ms`));
-    }, options.runTimeoutMs);
-    const onCallerGone = (): void => {
-      controller.abort(new ToolError("CANCELLED", "the caller closed the connection before the run finished"));
+    let rejectStopped: (reason: ToolError) => void = () => undefined;
+    const stopped = new Promise<never>((_, reject) => {
+      rejectStopped = reject;
+    });
+    stopped.catch(() => undefined);
+    const stop = (reason: ToolError): void => {
+      controller.abort(reason);
+      rejectStopped(reason);
     };
-    if (params.signal?.aborted === true) onCallerGone();
-    else params.signal?.addEventListener("abort", onCallerGone, { once: true });
+    const timer = setTimeout(() => {
+      stop(new ToolError("DEADLINE_EXCEEDED", `the run did not finish within its deadline of ${String(options.runTimeoutMs)} ms`));
+    }, options.runTimeoutMs);
+    const stopListening = params.whenCallerGone?.(() => {
+      stop(new ToolError("CANCELLED", "the caller closed the connection before the run finished"));
+    });
 
     let output: unknown;
     let failure: RunFailure | undefined;
     try {
       const tool = await loadTool(target.hash, target.files);
       const ctx = contextFor(state, controller.signal, target.calls, 0, undefined);
-      output = await raceAbort(invoke(tool, params.input, ctx), controller.signal);
+      output = await Promise.race([invoke(tool, params.input, ctx), stopped]);
     } catch (error) {
       failure = toFailure(error);
     } finally {
       clearTimeout(timer);
-      params.signal?.removeEventListener("abort", onCallerGone);
+      stopListening?.();
     }
     const durationMs = performance.now() - started;
 

@@ -7,7 +7,7 @@
 import type { McpToolSource } from "../../runtime/agents/mcp";
 import type { PublishedVersion } from "../catalog";
 import type { AppDeps } from "../deps";
-import type { RunTarget } from "../runner";
+import { whenAborted, type RunTarget } from "../runner";
 
 /** What the runner needs to run a published version. */
 export function publishedTarget(version: PublishedVersion): RunTarget {
@@ -35,7 +35,7 @@ export function publishedToolSource(deps: Pick<AppDeps, "catalog" | "runner">, c
     async call(name, args, signal) {
       const version = await deps.catalog.resolve(name);
       if (version === null) return undefined;
-      const run = await deps.runner.run({ target: publishedTarget(version), input: args, callerKeyId: caller.keyId, requestId: caller.requestId, signal });
+      const run = await deps.runner.run({ target: publishedTarget(version), input: args, callerKeyId: caller.keyId, requestId: caller.requestId, whenCallerGone: whenAborted(signal) });
       const meta = { [RUN_ID_META]: run.runId, "toolwright/version": version.number };
       if (run.ok) return { ok: true, output: run.output, meta };
       return { ok: false, error: run.error ?? { code: "INTERNAL", message: "the run failed" }, meta };

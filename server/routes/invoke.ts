@@ -14,7 +14,7 @@ import { requestIdOf, requireCaller } from "../request-state";
 import { invokeBody, traceQuery } from "../schemas";
 import { param, parseBody, parseQuery } from "../validation";
 import { publishedToolView } from "../views";
-import { disconnectSignal, failureBody, failureStatus, roundMs } from "./shared";
+import { whenClientGone, failureBody, failureStatus, roundMs } from "./shared";
 
 /** `name` or `name@version`. */
 export function parseToolRef(ref: string): { name: string; version?: number } | undefined {
@@ -59,7 +59,7 @@ export function invokeRouter(deps: AppDeps): Router {
       input,
       callerKeyId: requireCaller(req).id,
       requestId: requestIdOf(req),
-      signal: disconnectSignal(res),
+      whenCallerGone: whenClientGone(res),
     });
     res.setHeader("X-Run-Id", run.runId);
     if (run.ok) {

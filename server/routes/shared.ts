@@ -4,19 +4,23 @@ import type { CatalogCompile } from "../compile-service";
 import { ApiError } from "../errors";
 import type { RunFailure } from "../runner";
 
-/** Aborted when the client goes away before the response is complete. */
-export function disconnectSignal(res: Response): AbortSignal {
-  const controller = new AbortController();
-  // A client that left while the request was authenticated and looked up has already closed
-  // the response: listening for 'close' now would wait forever (the run would meet its deadline).
-  if (res.closed) {
-    controller.abort();
-    return controller.signal;
-  }
-  res.on("close", () => {
-    if (!res.writableFinished) controller.abort();
-  });
-  return controller.signal;
+/** `RunParams.whenCallerGone` for an HTTP request: the client went away before the response was complete. */
+export function whenClientGone(res: Response): (cancel: () => void) => () => void {
+  return (cancel) => {
+    // A client that left while the request was authenticated and looked up has already closed
+    // the response: listening for 'close' now would wait forever (the run would meet its deadline).
+    if (res.closed) {
+      cancel();
+      return () => undefined;
+    }
+    const onClose = (): void => {
+      if (!res.writableFinished) cancel();
+    };
+    res.on("close", onClose);
+    return () => {
+      res.off("close", onClose);
+    };
+  };
 }
 
 /** 422 with every diagnostic (and the verification result) when a compile failed. */

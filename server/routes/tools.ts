@@ -13,7 +13,7 @@ import { storedSignature } from "../signature";
 import { issuesOf, param, parseBody } from "../validation";
 import { toolDetailView, toolView } from "../views";
 import { openEventStream, wantsEventStream } from "./event-stream";
-import { compileFailure, disconnectSignal, roundMs } from "./shared";
+import { compileFailure, whenClientGone, roundMs } from "./shared";
 import type { ToolRecord } from "../db/index";
 
 /** Name and description of a draft: the graph's `tool` block, which must at least name the tool. */
@@ -138,7 +138,7 @@ export function toolsRouter(deps: AppDeps): Router {
         input: body.input,
         callerKeyId: requireCaller(req).id,
         requestId: requestIdOf(req),
-        signal: disconnectSignal(res),
+        whenCallerGone: whenClientGone(res),
         ...(stream === undefined ? {} : { onSpan: (span: unknown) => { stream.send("span", span); } }),
       });
       const answer = { ok: run.ok, runId: run.runId, ...(run.ok ? { output: run.output } : { error: run.error }), trace: run.trace, durationMs: roundMs(run.durationMs) };

@@ -7,7 +7,7 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport, StreamableHTTPError } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { ErrorCode, McpError, type CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { call, obj } from "../server/support";
+import { call, list, obj, publishGraph, waitFor } from "../server/support";
 import { quoteGraph, startAgentServer, type AgentServer } from "./support";
 
 let s: AgentServer;
@@ -127,6 +127,37 @@ describe("MCP over streamable HTTP (/mcp)", () => {
     const result = asCallToolResult(await client.callTool({ name: "quote_later", arguments: { orderId: "7" } }));
     expect(result.structuredContent).toEqual({ amount: 7 });
     expect(obj(result._meta)["toolwright/version"]).toBe(1);
+  });
+
+  // The endpoint is stateless (server/mcp/routes.ts): a call ends with its HTTP request, so a
+  // client that goes away (closes its transport, dies) cancels the run it started.
+  it("a client that goes away mid-call cancels the run, which is recorded as cancelled", async () => {
+    const key = "mcp-cancel";
+    const slow = {
+      ...quoteGraph(s.http.url),
+      tool: { name: "slow_quote", description: "Waits for a slow upstream" },
+      nodes: [
+        { id: "input", kind: "input", config: { schema: { type: "object", properties: {} } } },
+        { id: "order", kind: "http", config: { method: "GET", url: `${s.http.url}/slow/20000?key=${key}`, response: { type: "json", schema: { type: "object", properties: { waited: { type: "number" } }, required: ["waited"] } } } },
+        { id: "out", kind: "output", config: { values: { waited: "{{order.body.waited}}" } } },
+      ],
+    };
+    await publishGraph(s.t, slow);
+    const leaving = connectClient(s.t.invokeKey);
+    await leaving.connecting;
+    const pending = leaving.client.callTool({ name: "slow_quote", arguments: {} }).catch((error: unknown) => error);
+    await waitFor(() => Promise.resolve(s.http.maxInFlight(key) > 0 ? true : undefined));
+    const started = performance.now();
+    await leaving.client.close();
+    expect(await pending).toBeInstanceOf(Error);
+
+    const run = await waitFor(async () => {
+      const runs = list(obj((await call(s.t.url, "GET", "/api/runs?tool=slow_quote", { key: s.t.adminKey })).body).runs).map(obj);
+      return runs[0];
+    });
+    expect(run).toMatchObject({ status: "failed", error: { code: "CANCELLED" } });
+    // Stopped when the client left, long before the upstream's 20 s answer.
+    expect(performance.now() - started).toBeLessThan(10_000);
   });
 });
 

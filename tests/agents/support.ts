@@ -11,7 +11,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { compileGraph } from "../../compiler/compile";
 import type { ToolModule } from "../../runtime/tool-runtime";
 import { publishGraph, startTestServer, type TestServer } from "../server/support";
-import { startHttpFixture, startOpenAiFixture, type RunningServer } from "../support/fixture-servers";
+import { startHttpFixture, startOpenAiFixture, type HttpFixture } from "../support/fixture-servers";
 
 export const REPO_NODE_MODULES = fileURLToPath(new URL("../../node_modules", import.meta.url));
 
@@ -55,7 +55,7 @@ export function quoteGraph(base: string): Record<string, unknown> {
 
 export interface AgentServer {
   readonly t: TestServer;
-  readonly http: RunningServer;
+  readonly http: HttpFixture;
   readonly model: Awaited<ReturnType<typeof startOpenAiFixture>>;
   close(): Promise<void>;
 }

@@ -185,7 +185,7 @@ async function main(): Promise<void> {
           const traced = createContext({ onSpan: () => undefined });
           const parts: [string, number][] = [
             ["key verification (cached)", await meanMicros(2_000, 1_000, () => keys.verify(invoker.key))],
-            ["tool lookup (one indexed row)", await meanMicros(2_000, 1_500, () => db.tools.getSummaryByName(TOOL_NAME))],
+            ["tool lookup (SQLite: data_version check, row remembered)", await meanMicros(2_000, 1_500, () => db.tools.getSummaryByName(TOOL_NAME))],
             ["invoke() untraced (zod in/out + run)", await meanMicros(5_000, 1_500, (i) => invoke(tool, BENCH_INPUTS[i % BENCH_INPUTS.length], ctx))],
             ["invoke() traced", await meanMicros(5_000, 1_500, (i) => invoke(tool, BENCH_INPUTS[i % BENCH_INPUTS.length], traced))],
           ];
