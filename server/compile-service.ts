@@ -75,6 +75,11 @@ export function warmCompiler(options?: CompilePoolOptions): Promise<void> {
   return compilePool(options).firstWarm();
 }
 
+/** Resolves once every compile worker is warm and done with its background JIT warm-up (if on). */
+export function compilerSettled(): Promise<void> {
+  return compilePool().settled();
+}
+
 /** True once a compile worker is warm: a compile answers in well under a second. */
 export function compilerReady(): boolean {
   return pool?.ready() ?? false;

@@ -14,7 +14,7 @@ import { join } from "node:path";
 import { Writable } from "node:stream";
 import express from "express";
 import { createServer } from "../../server/app";
-import { warmCompiler } from "../../server/compile-service";
+import { compilerSettled, warmCompiler } from "../../server/compile-service";
 import { openDatabase } from "../../server/db/index";
 import { createApiKey, createKeyVerifier } from "../../server/keys/index";
 import { createLogger } from "../../server/logging";
@@ -101,6 +101,9 @@ async function main(): Promise<void> {
   await warmCompiler();
   const server = createServer({ db, editorDir: null, env: {}, logger: createLogger({ level: "info", destination: devNull }) });
   const listening = await server.listen(0, "127.0.0.1");
+  // Steady state: every compile worker warm (the second warms after the first: seconds of CPU
+  // that would fall into the first rounds). Awaited while listening: idle workers keep no process alive.
+  await compilerSettled();
   const admin = await createApiKey(db, { name: "bench admin", scope: "admin" });
   const invoker = await createApiKey(db, { name: "bench invoker", scope: "invoke" });
 
