@@ -14,7 +14,10 @@
  *     a bare Express route calling the same compiled module, with autocannon on loopback. The
  *     servers live in a child process (tests/bench/runtime.server.ts) so the load generator
  *     does not share their event loop; the routes alternate, and the server's CPU time per
- *     request is reported too. Then the invoke path's parts, measured alone.
+ *     request is reported too. The server is measured as deployed, in its steady state: every
+ *     compile worker warm (their JIT warm-up off), and no verifier in its main thread (the bare
+ *     route loads the published package). Then the invoke path's parts, measured alone, and the
+ *     ceiling that storing the run (work the bare route never does) puts on the ratio.
  *  3. The cost per node of tracing (tracing on minus tracing off, per span).
  *
  * BENCH_PROFILE=1 adds CPU profiles (self time by owner and by function) of the compiled
