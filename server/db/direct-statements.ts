@@ -81,7 +81,10 @@ export function sqliteStatements(file: string): DirectStatements {
   });
   const toolByName = db
     .prepare<[string], SqliteToolRow>(`SELECT "id", "name", "description", "latestVersion", "createdAt", "updatedAt" FROM "Tool" WHERE "name" = ?`);
-  const summaries = toolSummaryCache(db);
+  const summaries = toolSummaryCache(db, (name) => {
+    const row = toolByName.get(name);
+    return row === undefined ? null : { ...row, createdAt: new Date(row.createdAt), updatedAt: new Date(row.updatedAt) };
+  });
 
   const insert = async (rows: readonly RunRow[]): Promise<void> => {
     const deadline = performance.now() + SQLITE_BUSY_LIMIT_MS;
@@ -103,12 +106,7 @@ export function sqliteStatements(file: string): DirectStatements {
       for (const chunk of chunks(rows)) await insert(chunk);
     },
     toolSummaryByName(name) {
-      return Promise.resolve(
-        summaries.get(name, () => {
-          const row = toolByName.get(name);
-          return row === undefined ? null : { ...row, createdAt: new Date(row.createdAt), updatedAt: new Date(row.updatedAt) };
-        }),
-      );
+      return Promise.resolve(summaries(name));
     },
     close() {
       db.close();
@@ -128,23 +126,21 @@ const SUMMARY_CACHE_LIMIT = 1_024;
  * and the invoke path reads one counter instead of the Tool row (whose draft graph, before
  * `latestVersion` in the row, makes the read walk overflow pages: 5–16 µs under load).
  */
-function toolSummaryCache(db: BetterSqlite3.Database): { get(name: string, read: () => ToolSummaryRow | null): ToolSummaryRow | null } {
+function toolSummaryCache(db: BetterSqlite3.Database, read: (name: string) => ToolSummaryRow | null): (name: string) => ToolSummaryRow | null {
   const dataVersion = db.prepare<[], number>("PRAGMA data_version").pluck();
   const rows = new Map<string, ToolSummaryRow | null>();
   let seenVersion: number | undefined;
-  return {
-    get(name, read) {
-      const version = dataVersion.get();
-      if (version !== seenVersion || rows.size >= SUMMARY_CACHE_LIMIT) {
-        rows.clear();
-        seenVersion = version;
-      }
-      const cached = rows.get(name);
-      if (cached !== undefined) return cached;
-      const row = read();
-      rows.set(name, row);
-      return row;
-    },
+  return (name) => {
+    const version = dataVersion.get();
+    if (version !== seenVersion || rows.size >= SUMMARY_CACHE_LIMIT) {
+      rows.clear();
+      seenVersion = version;
+    }
+    const cached = rows.get(name);
+    if (cached !== undefined) return cached;
+    const row = read(name);
+    rows.set(name, row);
+    return row;
   };
 }
 
