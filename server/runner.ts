@@ -41,7 +41,7 @@ export interface RunParams {
    * it returns the function that stops listening, called when the run is over. `whenAborted(signal)`
    * adapts an AbortSignal; HTTP routes listen to the response (routes/shared.ts).
    */
-  readonly whenCallerGone?: (cancel: () => void) => () => void;
+  readonly whenCallerGone?: CallerWatch;
   /** Each span as soon as it is recorded, secrets redacted (a streamed test run). */
   readonly onSpan?: (span: unknown) => void;
 }
@@ -64,18 +64,32 @@ export interface RunResult {
   readonly startedAt: Date;
 }
 
-/** `RunParams.whenCallerGone` for a caller that signals its departure with an AbortSignal. */
-export function whenAborted(signal: AbortSignal): (cancel: () => void) => () => void {
+/** Calls `cancel` once the caller is gone; returns the function that stops watching. */
+export type CallerWatch = (cancel: () => void) => () => void;
+
+/**
+ * A CallerWatch from a departure that may already have happened (`gone()`: cancel at once, or a
+ * listener added now would wait forever) or is still to come (`listen` returns its unlisten).
+ */
+export function callerWatch(gone: () => boolean, listen: CallerWatch): CallerWatch {
   return (cancel) => {
-    if (signal.aborted) {
-      cancel();
-      return () => undefined;
-    }
-    signal.addEventListener("abort", cancel, { once: true });
-    return () => {
-      signal.removeEventListener("abort", cancel);
-    };
+    if (!gone()) return listen(cancel);
+    cancel();
+    return () => undefined;
   };
+}
+
+/** `RunParams.whenCallerGone` for a caller that signals its departure with an AbortSignal. */
+export function whenAborted(signal: AbortSignal): CallerWatch {
+  return callerWatch(
+    () => signal.aborted,
+    (cancel) => {
+      signal.addEventListener("abort", cancel, { once: true });
+      return () => {
+        signal.removeEventListener("abort", cancel);
+      };
+    },
+  );
 }
 
 export interface RunnerOptions {

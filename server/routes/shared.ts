@@ -2,25 +2,25 @@
 import type { Response } from "express";
 import type { CatalogCompile } from "../compile-service";
 import { ApiError } from "../errors";
-import type { RunFailure } from "../runner";
+import { callerWatch, type CallerWatch, type RunFailure } from "../runner";
 
-/** `RunParams.whenCallerGone` for an HTTP request: the client went away before the response was complete. */
-export function whenClientGone(res: Response): (cancel: () => void) => () => void {
-  return (cancel) => {
-    // A client that left while the request was authenticated and looked up has already closed
-    // the response: listening for 'close' now would wait forever (the run would meet its deadline).
-    if (res.closed) {
-      cancel();
-      return () => undefined;
-    }
-    const onClose = (): void => {
-      if (!res.writableFinished) cancel();
-    };
-    res.on("close", onClose);
-    return () => {
-      res.off("close", onClose);
-    };
-  };
+/**
+ * `RunParams.whenCallerGone` for an HTTP request: the client went away before the response was
+ * complete (one that left while the request was authenticated and looked up has closed it already).
+ */
+export function whenClientGone(res: Response): CallerWatch {
+  return callerWatch(
+    () => res.closed,
+    (cancel) => {
+      const onClose = (): void => {
+        if (!res.writableFinished) cancel();
+      };
+      res.on("close", onClose);
+      return () => {
+        res.off("close", onClose);
+      };
+    },
+  );
 }
 
 /** 422 with every diagnostic (and the verification result) when a compile failed. */
