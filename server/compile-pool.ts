@@ -144,12 +144,17 @@ export function createCompilePool(options: CompilePoolOptions = {}): CompilePool
   const all = deferred();
   const allSettled = deferred();
 
-  const fail = (error: Error): void => {
-    broken = error;
+  /** Everything still waiting for the pool (readiness and queued compiles) fails with `error`. */
+  const rejectWaiting = (error: Error): void => {
     first.reject(error);
     all.reject(error);
     allSettled.reject(error);
     for (const queued of queue.splice(0)) queued.reject(error);
+  };
+
+  const fail = (error: Error): void => {
+    broken = error;
+    rejectWaiting(error);
   };
 
   const dispatch = (): void => {
@@ -296,10 +301,7 @@ export function createCompilePool(options: CompilePoolOptions = {}): CompilePool
       if (closed) return;
       closed = true;
       const error = new Error("the compile pool was closed");
-      first.reject(error);
-      all.reject(error);
-      allSettled.reject(error);
-      for (const queued of queue.splice(0)) queued.reject(error);
+      rejectWaiting(error);
       for (const slot of slots) release(slot)?.reject(error);
       await Promise.all(slots.map((slot) => slot.worker.terminate()));
     },
