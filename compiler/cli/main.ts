@@ -36,10 +36,8 @@ export async function main(argv: readonly string[], out: Print = (t) => process.
         return (await import("./graph-commands")).validateCommand(rest, out);
       case "compile":
         return (await import("./graph-commands")).compileCommand(rest, out);
-      case "run": {
-        const { readGraph } = await import("./graph-commands");
-        return await (await import("./run-graph")).runGraph(rest, out, readGraph);
-      }
+      case "run":
+        return await (await import("./run-graph")).runGraph(rest, out);
       case "serve":
         return await (await import("../../server/cli")).serveCommand(rest, out, err);
       case "keys":

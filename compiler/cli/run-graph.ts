@@ -3,7 +3,8 @@ import { loadTool } from "../../runtime/loader";
 import { guardedFetch } from "../../runtime/ssrf";
 import { createContext, invoke, isToolError, type CallToolRequest, type Span } from "../../runtime/tool-runtime";
 import { compileGraph } from "../compile";
-import { formatDiagnostic, UsageError } from "./main";
+import { readGraph } from "./graph-commands";
+import { formatDiagnostic, UsageError, type Print } from "./main";
 import { loadToolFolder, type ToolFolder } from "./tool-folder";
 
 /** Calls a tool of the folder: compiled (verified), loaded by hash, run with the same context options. */
@@ -20,7 +21,7 @@ function callFromFolder(folder: ToolFolder, fetchVetted: typeof fetch, onSpan: (
 }
 
 /** `toolwright run`: compile, load, run and print the output (and trace). */
-export async function runGraph(argv: readonly string[], out: (text: string) => void, readGraph: (path: string | undefined) => unknown): Promise<number> {
+export async function runGraph(argv: readonly string[], out: Print): Promise<number> {
   const { values, positionals } = parseArgs({
     args: [...argv],
     allowPositionals: true,
