@@ -12,20 +12,23 @@
  *   /                            public          the built editor
  *
  * Order matters: request id and logging first; authentication before body parsing, so an
- * unauthenticated client cannot make the server parse megabytes of JSON.
+ * unauthenticated client cannot make the server parse megabytes of JSON. Plain invocations
+ * are answered before Express by the fast path (invoke-fast-path.ts), with the same parts.
  */
-import type { Server } from "node:http";
+import { createServer as createHttpServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import express, { type Express, type RequestHandler } from "express";
-import { authenticate, perKeyRateLimit } from "./auth";
+import { authenticateRequest, checksMiddleware, perKeyRateLimit } from "./auth";
 import { createCatalog } from "./catalog";
 import { resolveSettings, type ServerSettings, type SettingsOptions } from "./config";
 import type { Database } from "./db/index";
 import type { AppDeps } from "./deps";
 import { errorHandler, notFoundHandler } from "./errors";
 import { createKeyVerifier } from "./keys/index";
-import { createLogger, requestLogger, type Logger } from "./logging";
+import { invokeFastPath } from "./invoke-fast-path";
+import { createLogger, type Logger } from "./logging";
 import { createMetrics } from "./metrics";
+import { createRequestObserver } from "./request-observer";
 import { assignRequestId, requestIdOf } from "./request-state";
 import { createRunRecorder } from "./run-recorder";
 import { createRunner } from "./runner";
@@ -34,7 +37,7 @@ import { createSecretStore, type SecretStore } from "./secrets/index";
 import { SERVER_VERSION } from "./version";
 import { editorRouter } from "./routes/editor";
 import { graphRouter } from "./routes/graph";
-import { invokeRouter } from "./routes/invoke";
+import { invokeRouter, invokeTool } from "./routes/invoke";
 import { keysRouter } from "./routes/keys";
 import { mcpRouter, openAiToolsRouter } from "./mcp/routes";
 import { runsRouter } from "./routes/runs";
@@ -102,15 +105,20 @@ export function createServer(options: ServerOptions): ToolwrightServer {
   const keys = createKeyVerifier(db, options.keyCacheTtlMs === undefined ? {} : { cacheTtlMs: options.keyCacheTtlMs });
   const deps: AppDeps = { db, catalog, runner, metrics, logger, keys, secretStore, secrets, serverVersion: SERVER_VERSION };
 
-  const json = express.json({ limit: settings.bodyLimit, strict: true, type: ["application/json", "application/*+json"] });
+  const json = express.json({ limit: settings.bodyLimitBytes, strict: true, type: ["application/json", "application/*+json"] });
+  // One limiter for every route, the fast path included: a key's requests count once.
   const rateLimit = perKeyRateLimit(settings.rateLimitPerMinute);
-  const asAdmin: RequestHandler[] = [authenticate(keys, "admin"), rateLimit, json];
-  const asInvoker: RequestHandler[] = [authenticate(keys, "invoke"), rateLimit, json];
+  const invokerChecks = [authenticateRequest(keys, "invoke"), rateLimit];
+  const asAdmin: RequestHandler[] = [checksMiddleware(authenticateRequest(keys, "admin"), rateLimit), json];
+  const asInvoker: RequestHandler[] = [checksMiddleware(...invokerChecks), json];
   const metricsGuard: RequestHandler = settings.metricsPublic
     ? (_req, _res, next) => {
         next();
       }
-    : authenticate(keys, "admin");
+    : checksMiddleware(authenticateRequest(keys, "admin"));
+  const observer = createRequestObserver(logger, metrics);
+  const invoke = invokeTool(deps);
+  const fastPath = invokeFastPath({ observer, checks: invokerChecks, invoke, bodyLimitBytes: settings.bodyLimitBytes, logger });
 
   const app = express();
   app.disable("x-powered-by");
@@ -119,15 +127,11 @@ export function createServer(options: ServerOptions): ToolwrightServer {
   // The built editor's files keep theirs (express.static sets its own validators).
   app.disable("etag");
   app.set("query parser", "simple");
-  app.use(assignRequestId, requestLogger(logger), metrics.httpMiddleware);
-  app.use((_req, res, next) => {
-    res.setHeader("X-Content-Type-Options", "nosniff");
-    next();
-  });
+  app.use(assignRequestId, observer.middleware);
 
-  // Invocations first: the busiest path then passes no other router on its way. (No paths overlap.)
-  app.use("/tools", ...asInvoker, openAiToolsRouter(deps), invokeRouter(deps));
-  app.use(systemRouter(deps, { metrics: metricsGuard, openapi: authenticate(keys, "invoke") }));
+  // Invocations first: those the fast path leaves to Express then pass no other router. (No paths overlap.)
+  app.use("/tools", ...asInvoker, openAiToolsRouter(deps), invokeRouter(deps, invoke));
+  app.use(systemRouter(deps, { metrics: metricsGuard, openapi: checksMiddleware(authenticateRequest(keys, "invoke")) }));
   app.use("/api", ...asAdmin, graphRouter(deps), toolsRouter(deps), versionsRouter(deps), runsRouter(deps), keysRouter(deps), secretsRouter(deps));
   app.use("/mcp", ...asInvoker, mcpRouter(deps));
   app.use(editorRouter(settings.editorDir));
@@ -152,8 +156,14 @@ export function createServer(options: ServerOptions): ToolwrightServer {
           const shown = host === undefined || host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host;
           resolve({ server: listening, port: address.port, url: `http://${shown.includes(":") ? `[${shown}]` : shown}:${String(address.port)}` });
         };
+        const listening = createHttpServer((req, res) => {
+          if (!fastPath(req, res)) app(req, res);
+        });
+        listening.once("error", onListening);
         // No host: every interface (IPv6 and IPv4 where available), as Node does by default.
-        const listening = host === undefined ? app.listen(port, onListening) : app.listen(port, host, onListening);
+        listening.listen({ port, ...(host === undefined ? {} : { host }) }, () => {
+          onListening();
+        });
         // Longer than a typical load balancer's idle timeout, so it closes first (no 502s).
         listening.keepAliveTimeout = 65_000;
         server = listening;

@@ -3,16 +3,21 @@
  * 401 when the key is missing, malformed, unknown or revoked (one message for all three, so
  * the answer tells an attacker nothing); 403 when a valid key lacks the scope (an invoke key
  * on the admin API). Then the per-key rate limit, when configured.
+ *
+ * Each check is written against node's request and response and throws the ApiError to
+ * answer; the Express middleware below and the invoke fast path (invoke-fast-path.ts) share it.
  */
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { RequestHandler } from "express";
-import { rateLimit } from "express-rate-limit";
-import { ApiError, sendError } from "./errors";
+import { ApiError } from "./errors";
 import { parseBearer, scopeAllows, type ApiKeyScope, type KeyVerifier } from "./keys/index";
 import { callerOf, setCaller } from "./request-state";
 
-export function authenticate(verifier: KeyVerifier, scope: ApiKeyScope): RequestHandler {
-  return async (req, res, next) => {
-    const presented = parseBearer(req.get("authorization"));
+export type RequestCheck = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
+
+export function authenticateRequest(verifier: KeyVerifier, scope: ApiKeyScope): RequestCheck {
+  return async (req, res) => {
+    const presented = parseBearer(req.headers.authorization);
     if (presented === undefined) {
       res.setHeader("WWW-Authenticate", 'Bearer realm="toolwright"');
       throw new ApiError(401, "UNAUTHORIZED", "an API key is required: send Authorization: Bearer <key>");
@@ -26,31 +31,47 @@ export function authenticate(verifier: KeyVerifier, scope: ApiKeyScope): Request
     if (!scopeAllows(key.scope, scope)) {
       throw new ApiError(403, "FORBIDDEN", `this ${key.scope} key may not use this route; it needs an ${scope} key`);
     }
-    next();
   };
 }
 
+const WINDOW_MS = 60_000;
+
 /**
- * At most `perMinute` requests per key per minute (a sliding window per process: with several
- * server processes each enforces its own share). 0 disables it.
+ * At most `perMinute` requests per key in each key's fixed one-minute window (per process:
+ * with several server processes each enforces its own share); 0 disables it. Must run after
+ * authentication. Every limited answer carries the RateLimit-Policy and RateLimit headers of
+ * the IETF draft, and a refusal Retry-After.
  */
-export function perKeyRateLimit(perMinute: number): RequestHandler {
-  if (perMinute <= 0) {
-    return (_req, _res, next) => {
-      next();
-    };
-  }
-  return rateLimit({
-    windowMs: 60_000,
-    limit: perMinute,
-    standardHeaders: "draft-8",
-    legacyHeaders: false,
-    // Keys, not IP addresses, are limited: the library's IP and proxy checks do not apply.
-    validate: false,
-    // Only reached after authenticate, so there is always a key id.
-    keyGenerator: (req) => callerOf(req)?.id ?? "anonymous",
-    handler: (_req, res) => {
-      sendError(res, new ApiError(429, "RATE_LIMITED", `too many requests for this key: at most ${String(perMinute)} per minute`));
-    },
-  });
+export function perKeyRateLimit(perMinute: number, now: () => number = Date.now): RequestCheck {
+  if (perMinute <= 0) return () => undefined;
+  const windows = new Map<string, { used: number; resetAt: number }>();
+  const policy = `"per-key";q=${String(perMinute)};w=${String(WINDOW_MS / 1000)}`;
+  return (req, res) => {
+    const keyId = callerOf(req)?.id;
+    if (keyId === undefined) throw new Error("the rate limit runs after authentication");
+    const at = now();
+    let window = windows.get(keyId);
+    if (window === undefined || window.resetAt <= at) {
+      // Expired windows of other keys go too, so the map holds only keys active this minute.
+      if (window === undefined && windows.size > 0) for (const [id, other] of windows) if (other.resetAt <= at) windows.delete(id);
+      window = { used: 0, resetAt: at + WINDOW_MS };
+      windows.set(keyId, window);
+    }
+    window.used += 1;
+    const resetSeconds = Math.max(0, Math.ceil((window.resetAt - at) / 1000));
+    res.setHeader("RateLimit-Policy", policy);
+    res.setHeader("RateLimit", `"per-key";r=${String(Math.max(0, perMinute - window.used))};t=${String(resetSeconds)}`);
+    if (window.used > perMinute) {
+      res.setHeader("Retry-After", String(resetSeconds));
+      throw new ApiError(429, "RATE_LIMITED", `too many requests for this key: at most ${String(perMinute)} per minute`);
+    }
+  };
+}
+
+/** Runs the checks in order as one Express middleware; a failed check answers through the error handler. */
+export function checksMiddleware(...checks: readonly RequestCheck[]): RequestHandler {
+  return async (req, res, next) => {
+    for (const check of checks) await check(req, res);
+    next();
+  };
 }

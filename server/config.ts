@@ -11,8 +11,8 @@ export interface ServerSettings {
   readonly runTimeoutMs: number;
   /** Requests per minute per key (TOOLWRIGHT_RATE_LIMIT, default 0 = unlimited). */
   readonly rateLimitPerMinute: number;
-  /** Largest accepted JSON body (TOOLWRIGHT_BODY_LIMIT, default "5mb"). */
-  readonly bodyLimit: string;
+  /** Largest accepted JSON body in bytes (TOOLWRIGHT_BODY_LIMIT, default "5mb"). */
+  readonly bodyLimitBytes: number;
   /** Private hosts http nodes may call (TOOLWRIGHT_ALLOW_HOSTS plus the option). */
   readonly allowHosts: ReadonlySet<string>;
   /** Serve /metrics without a key (TOOLWRIGHT_METRICS_PUBLIC=1); default: admin key. */
@@ -53,6 +53,16 @@ function integer(env: Env, name: string, fallback: number, min: number): number 
   return value;
 }
 
+const UNIT_BYTES: Readonly<Record<string, number>> = { b: 1, kb: 1024, mb: 1024 * 1024 };
+
+/** "5mb", "512kb", "100000" as bytes (1 kb = 1024 bytes, as body-parser counts). */
+function byteSize(text: string): number {
+  const match = /^(\d+)(b|kb|mb)?$/i.exec(text);
+  const count = match?.[1] === undefined ? Number.NaN : Number(match[1]) * (UNIT_BYTES[(match[2] ?? "b").toLowerCase()] ?? Number.NaN);
+  if (!Number.isSafeInteger(count)) throw new Error(`TOOLWRIGHT_BODY_LIMIT must look like 5mb, 512kb or 100000, not ${JSON.stringify(text)}`);
+  return count;
+}
+
 function flag(env: Env, name: string, fallback: boolean): boolean {
   const text = nonEmpty(env[name])?.toLowerCase();
   if (text === undefined) return fallback;
@@ -63,13 +73,12 @@ function flag(env: Env, name: string, fallback: boolean): boolean {
 
 export function resolveSettings(options: SettingsOptions, env: Env = process.env): ServerSettings {
   const bodyLimit = options.bodyLimit ?? nonEmpty(env.TOOLWRIGHT_BODY_LIMIT) ?? "5mb";
-  if (!/^\d+(b|kb|mb)?$/i.test(bodyLimit)) throw new Error(`TOOLWRIGHT_BODY_LIMIT must look like 5mb, 512kb or 100000, not ${JSON.stringify(bodyLimit)}`);
   const hosts = new Set(allowedHosts({ TOOLWRIGHT_ALLOW_HOSTS: env.TOOLWRIGHT_ALLOW_HOSTS }));
   for (const host of options.allowHosts ?? []) hosts.add(host.trim().toLowerCase());
   return {
     runTimeoutMs: options.runTimeoutMs ?? integer(env, "TOOLWRIGHT_RUN_TIMEOUT_MS", 60_000, 1),
     rateLimitPerMinute: options.rateLimitPerMinute ?? integer(env, "TOOLWRIGHT_RATE_LIMIT", 0, 0),
-    bodyLimit,
+    bodyLimitBytes: byteSize(bodyLimit),
     allowHosts: hosts,
     metricsPublic: options.metricsPublic ?? flag(env, "TOOLWRIGHT_METRICS_PUBLIC", false),
     editorDir: options.editorDir === null ? undefined : (options.editorDir ?? nonEmpty(env.TOOLWRIGHT_EDITOR_DIR) ?? DEFAULT_EDITOR_DIR),

@@ -3,10 +3,12 @@
  * with a status that says what went wrong. Codes are stable, upper-case, and public API.
  * Nothing else (no stack trace, no driver message) ever reaches a caller.
  */
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ErrorRequestHandler, RequestHandler } from "express";
 import type { Logger } from "pino";
 import { CompileTimeoutError } from "./compile-pool";
 import { isDatabaseError } from "./db/index";
+import { sendJson } from "./send-json";
 
 export type ApiErrorCode =
   | "INVALID_BODY"
@@ -50,13 +52,15 @@ export const badRequest = (code: ApiErrorCode, message: string, details?: Readon
 export const notFound = (message: string): ApiError => new ApiError(404, "NOT_FOUND", message);
 export const conflict = (code: ApiErrorCode, message: string, details?: Readonly<Record<string, unknown>>): ApiError => new ApiError(409, code, message, details);
 
+export const payloadTooLarge = (limitBytes: number): ApiError => new ApiError(413, "PAYLOAD_TOO_LARGE", "the request body is too large", { limit: limitBytes });
+
 /** The JSON body of an error response. */
 export function errorBody(error: ApiError): { error: Record<string, unknown> } {
   return { error: { code: error.code, message: error.message, ...(error.fields ?? {}), ...(error.details === undefined ? {} : { details: error.details }) } };
 }
 
-export function sendError(res: Parameters<RequestHandler>[1], error: ApiError): void {
-  res.status(error.status).json(errorBody(error));
+export function sendError(res: ServerResponse, error: ApiError): void {
+  sendJson(res, error.status, errorBody(error));
 }
 
 /** body-parser's errors carry `type` and `status`; map the ones a caller can cause. */
@@ -66,7 +70,7 @@ function bodyParserError(error: unknown): ApiError | undefined {
     case "entity.parse.failed":
       return new ApiError(400, "INVALID_JSON", `the request body is not valid JSON: ${error.message}`);
     case "entity.too.large":
-      return new ApiError(413, "PAYLOAD_TOO_LARGE", "the request body is too large", "limit" in error && typeof error.limit === "number" ? { limit: error.limit } : undefined);
+      return "limit" in error && typeof error.limit === "number" ? payloadTooLarge(error.limit) : new ApiError(413, "PAYLOAD_TOO_LARGE", "the request body is too large");
     case "encoding.unsupported":
     case "charset.unsupported":
       return new ApiError(415, "UNSUPPORTED_MEDIA_TYPE", error.message);
@@ -88,18 +92,24 @@ export function toApiError(error: unknown): ApiError {
   return new ApiError(500, "INTERNAL", "internal server error");
 }
 
-/** The last middleware: logs unexpected errors (with the request id) and answers JSON. */
-export function errorHandler(logger: Logger, requestIdOf: (req: Parameters<RequestHandler>[0]) => string): ErrorRequestHandler {
+/**
+ * Answers a request that failed with `error`, logging unexpected errors (with the request id).
+ * False when the response had begun already, so nothing could be answered.
+ */
+export function answerError(logger: Logger, requestIdOf: (req: IncomingMessage) => string, req: IncomingMessage, res: ServerResponse, error: unknown): boolean {
+  const apiError = toApiError(error);
+  if (apiError.status >= 500) {
+    logger.error({ err: error, requestId: requestIdOf(req), method: req.method, path: (req.url ?? "/").split("?")[0] }, "request failed");
+  }
+  if (res.headersSent) return false;
+  sendError(res, apiError);
+  return true;
+}
+
+/** The last middleware: answers JSON through answerError. */
+export function errorHandler(logger: Logger, requestIdOf: (req: IncomingMessage) => string): ErrorRequestHandler {
   return (error: unknown, req, res, next) => {
-    const apiError = toApiError(error);
-    if (apiError.status >= 500) {
-      logger.error({ err: error, requestId: requestIdOf(req), method: req.method, path: req.path }, "request failed");
-    }
-    if (res.headersSent) {
-      next(error);
-      return;
-    }
-    sendError(res, apiError);
+    if (!answerError(logger, requestIdOf, req, res, error)) next(error);
   };
 }
 

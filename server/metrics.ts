@@ -3,17 +3,15 @@
  * process (tests) never collide. Label values are bounded: tool names (created by admins),
  * error codes (a fixed set), route patterns (not raw paths).
  */
-import type { RequestHandler } from "express";
 import { collectDefaultMetrics, Counter, Histogram, Registry } from "prom-client";
-import { requestStartedAt } from "./request-state";
 
 export interface Metrics {
   readonly registry: Registry;
   invocation(tool: string, status: "succeeded" | "failed", durationMs: number, errorCode?: string): void;
   compile(operation: "validate" | "compile" | "publish" | "test-run", success: boolean, durationMs: number): void;
   runRecordFailed(): void;
-  /** Counts every HTTP request by method, route pattern and status. */
-  readonly httpMiddleware: RequestHandler;
+  /** Counts a finished HTTP request by method, route pattern (or "unmatched") and status. */
+  httpRequest(method: string, route: string, status: number, durationMs: number): void;
 }
 
 const DURATION_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
@@ -80,15 +78,9 @@ export function createMetrics(options: { readonly defaultMetrics?: boolean } = {
     runRecordFailed() {
       runRecordFailures.inc();
     },
-    httpMiddleware(req, res, next) {
-      res.on("finish", () => {
-        // req.route is set once a route matched; unmatched requests share one label value.
-        const route: unknown = req.route;
-        const path = typeof route === "object" && route !== null && "path" in route && typeof route.path === "string" ? `${req.baseUrl}${route.path}` : "unmatched";
-        httpRequests.inc({ method: req.method, route: path, status: String(res.statusCode) });
-        httpDuration.observe({ method: req.method, route: path }, (performance.now() - requestStartedAt(req)) / 1000);
-      });
-      next();
+    httpRequest(method, route, status, durationMs) {
+      httpRequests.inc({ method, route, status: String(status) });
+      httpDuration.observe({ method, route }, durationMs / 1000);
     },
   };
 }

@@ -1,11 +1,15 @@
 /**
  * Per-request state (request id, the caller's key) kept beside the request rather than on
  * `res.locals`, whose type is `Record<string, any>`: a WeakMap keeps it typed and lets it go
- * with the request.
+ * with the request. Keyed by node's request, so the Express routes and the invoke fast path
+ * (invoke-fast-path.ts) share it.
  */
 import { randomUUID } from "node:crypto";
-import type { Request, RequestHandler } from "express";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { RequestHandler } from "express";
 import type { ApiKeyRecord } from "./keys/index";
+
+type Request = IncomingMessage;
 
 interface RequestState {
   readonly requestId: string;
@@ -20,11 +24,17 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export const REQUEST_ID_HEADER = "x-request-id";
 
-export const assignRequestId: RequestHandler = (req, res, next) => {
-  const given = req.get(REQUEST_ID_HEADER);
-  const requestId = given !== undefined && REQUEST_ID.test(given) ? given : randomUUID();
+/** Starts the request's state, and sets the headers every answer carries (its id among them). */
+export function beginRequest(req: Request, res: ServerResponse): void {
+  const given = req.headers[REQUEST_ID_HEADER];
+  const requestId = typeof given === "string" && REQUEST_ID.test(given) ? given : randomUUID();
   states.set(req, { requestId, startedAt: performance.now() });
   res.setHeader("X-Request-Id", requestId);
+  res.setHeader("X-Content-Type-Options", "nosniff");
+}
+
+export const assignRequestId: RequestHandler = (req, res, next) => {
+  beginRequest(req, res);
   next();
 };
 

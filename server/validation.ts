@@ -21,7 +21,8 @@ function describe(issues: readonly Issue[]): string {
   return issues.map((issue) => `${issue.path === "" ? "(root)" : issue.path}: ${issue.message}`).join("; ");
 }
 
-function parseWith<S extends z.ZodType>(schema: S, value: unknown, code: ApiErrorCode, what: string): z.output<S> {
+/** `value` parsed by `schema`, or a 400 with `code` listing every issue. */
+export function parseWith<S extends z.ZodType>(schema: S, value: unknown, code: ApiErrorCode, what: string): z.output<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const issues = issuesOf(result.error.issues);

@@ -1,5 +1,5 @@
 /** Small helpers the route modules share. */
-import type { Response } from "express";
+import type { ServerResponse } from "node:http";
 import type { CatalogCompile } from "../compile-service";
 import { ApiError } from "../errors";
 import { callerWatch, type CallerWatch, type RunFailure } from "../runner";
@@ -8,7 +8,7 @@ import { callerWatch, type CallerWatch, type RunFailure } from "../runner";
  * `RunParams.whenCallerGone` for an HTTP request: the client went away before the response was
  * complete (one that left while the request was authenticated and looked up has closed it already).
  */
-export function whenClientGone(res: Response): CallerWatch {
+export function whenClientGone(res: ServerResponse): CallerWatch {
   return callerWatch(
     () => res.closed,
     (cancel) => {
