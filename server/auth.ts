@@ -36,32 +36,51 @@ export function authenticateRequest(verifier: KeyVerifier, scope: ApiKeyScope): 
 
 const WINDOW_MS = 60_000;
 
+export interface WindowTake {
+  readonly allowed: boolean;
+  /** Requests left in the key's window. */
+  readonly remaining: number;
+  /** Seconds until the key's window starts over. */
+  readonly resetSeconds: number;
+}
+
 /**
- * At most `perMinute` requests per key in each key's fixed one-minute window (per process:
- * with several server processes each enforces its own share); 0 disables it. Must run after
- * authentication. Every limited answer carries the RateLimit-Policy and RateLimit headers of
- * the IETF draft, and a refusal Retry-After.
+ * Fixed one-minute windows, one per key, each starting at the key's first request after the
+ * previous one ended. `take` counts a request.
  */
-export function perKeyRateLimit(perMinute: number, now: () => number = Date.now): RequestCheck {
-  if (perMinute <= 0) return () => undefined;
+export function keyWindows(perMinute: number, now: () => number = Date.now): (keyId: string) => WindowTake {
   const windows = new Map<string, { used: number; resetAt: number }>();
-  const policy = `"per-key";q=${String(perMinute)};w=${String(WINDOW_MS / 1000)}`;
-  return (req, res) => {
-    const keyId = callerOf(req)?.id;
-    if (keyId === undefined) throw new Error("the rate limit runs after authentication");
+  return (keyId) => {
     const at = now();
     let window = windows.get(keyId);
     if (window === undefined || window.resetAt <= at) {
-      // Expired windows of other keys go too, so the map holds only keys active this minute.
-      if (window === undefined && windows.size > 0) for (const [id, other] of windows) if (other.resetAt <= at) windows.delete(id);
+      // Ended windows of other keys go too, so the map holds only keys active this minute.
+      for (const [id, other] of windows) if (other.resetAt <= at) windows.delete(id);
       window = { used: 0, resetAt: at + WINDOW_MS };
       windows.set(keyId, window);
     }
     window.used += 1;
-    const resetSeconds = Math.max(0, Math.ceil((window.resetAt - at) / 1000));
+    return { allowed: window.used <= perMinute, remaining: Math.max(0, perMinute - window.used), resetSeconds: Math.max(0, Math.ceil((window.resetAt - at) / 1000)) };
+  };
+}
+
+/**
+ * At most `perMinute` requests per key per minute (keyWindows; per process: with several server
+ * processes each enforces its own share); 0 disables it. Must run after authentication. Every
+ * answer under a limit carries the RateLimit-Policy and RateLimit headers of the IETF draft, and
+ * a refusal Retry-After.
+ */
+export function perKeyRateLimit(perMinute: number): RequestCheck {
+  if (perMinute <= 0) return () => undefined;
+  const take = keyWindows(perMinute);
+  const policy = `"per-key";q=${String(perMinute)};w=${String(WINDOW_MS / 1000)}`;
+  return (req, res) => {
+    const keyId = callerOf(req)?.id;
+    if (keyId === undefined) throw new Error("the rate limit runs after authentication");
+    const { allowed, remaining, resetSeconds } = take(keyId);
     res.setHeader("RateLimit-Policy", policy);
-    res.setHeader("RateLimit", `"per-key";r=${String(Math.max(0, perMinute - window.used))};t=${String(resetSeconds)}`);
-    if (window.used > perMinute) {
+    res.setHeader("RateLimit", `"per-key";r=${String(remaining)};t=${String(resetSeconds)}`);
+    if (!allowed) {
       res.setHeader("Retry-After", String(resetSeconds));
       throw new ApiError(429, "RATE_LIMITED", `too many requests for this key: at most ${String(perMinute)} per minute`);
     }

@@ -37,10 +37,15 @@ const ROUTE = "/tools/:ref/invoke";
 const INVOKE_PATH = /^\/tools\/([A-Za-z0-9_@]{1,80})\/invoke(?:\?(.*))?$/;
 const PLAIN_JSON = /^application\/json[ \t]*(?:;[ \t]*charset[ \t]*=[ \t]*(?:utf-8|"utf-8")[ \t]*)?$/i;
 
-function isPlainJson(req: IncomingMessage): boolean {
+/** The tool reference and query text of a request the fast path answers; undefined for any other. */
+export function fastInvokeTarget(req: Pick<IncomingMessage, "method" | "url" | "headers">): { readonly ref: string; readonly queryText: string } | undefined {
+  if (req.method !== "POST") return undefined;
+  const match = INVOKE_PATH.exec(req.url ?? "");
+  const ref = match?.[1];
   const type = req.headers["content-type"];
   const encoding = req.headers["content-encoding"];
-  return type !== undefined && PLAIN_JSON.test(type) && (encoding === undefined || encoding.toLowerCase() === "identity");
+  const plainJson = type !== undefined && PLAIN_JSON.test(type) && (encoding === undefined || encoding.toLowerCase() === "identity");
+  return ref === undefined || !plainJson ? undefined : { ref, queryText: match?.[2] ?? "" };
 }
 
 export function invokeFastPath(parts: InvokeFastPathParts): FastPath {
@@ -59,13 +64,11 @@ export function invokeFastPath(parts: InvokeFastPathParts): FastPath {
   };
 
   return (req, res) => {
-    if (req.method !== "POST") return false;
-    const match = INVOKE_PATH.exec(req.url ?? "");
-    const ref = match?.[1];
-    if (ref === undefined || !isPlainJson(req)) return false;
+    const target = fastInvokeTarget(req);
+    if (target === undefined) return false;
     beginRequest(req, res);
     observer.observe(req, res, () => ROUTE);
-    void answer(req, res, ref, match?.[2] ?? "");
+    void answer(req, res, target.ref, target.queryText);
     return true;
   };
 }
