@@ -68,7 +68,11 @@ export function invokeFastPath(parts: InvokeFastPathParts): FastPath {
     if (target === undefined) return false;
     beginRequest(req, res);
     observer.observe(req, res, () => ROUTE);
-    void answer(req, res, target.ref, target.queryText);
+    answer(req, res, target.ref, target.queryText).catch((error: unknown) => {
+      // Only a failure to answer an error lands here; the client must not wait for nothing.
+      logger.error({ err: error, requestId: requestIdOf(req) }, "invocation could not be answered");
+      res.destroy();
+    });
     return true;
   };
 }
