@@ -116,9 +116,12 @@ export interface Runner {
 const MAX_SPANS = 5_000;
 const DEFAULT_MAX_CALL_DEPTH = 8;
 
+/** A span as a run reports it: spans of a tool that `call_tool`/`for_each` called name it (`name@version`). */
+export type ReportedSpan = Span & { readonly tool?: string };
+
 /** Per-run state shared by the run's context and the contexts of the tools it calls. */
 interface RunState {
-  readonly spans: (Span & { readonly tool?: string })[];
+  readonly spans: ReportedSpan[];
   droppedSpans: number;
   readonly secretValues: Map<string, string>;
   readonly redactor: Redactor;

@@ -4,6 +4,7 @@
  * values and the server's own error messages, verbatim.
  */
 import type { Diagnostic, JsonValue, ObjectTypeSchema, ToolSignature, TypeSchema } from "../compiler";
+import type { ReportedSpan } from "../../../server/runner";
 import { serverEvents } from "./event-stream";
 
 export class ApiError extends Error {
@@ -63,21 +64,10 @@ export interface CompileResponse {
   readonly timings: Readonly<Record<string, number>>;
 }
 
-export type SpanStatus = "running" | "succeeded" | "failed" | "skipped";
+export type SpanStatus = ReportedSpan["status"];
 
-export interface TraceSpan {
-  readonly nodeId: string;
-  readonly kind: string;
-  readonly status: SpanStatus;
-  readonly startedAt: number;
-  readonly durationMs: number;
-  readonly attempts: number;
-  readonly input?: unknown;
-  readonly output?: unknown;
-  readonly error?: { readonly code: string; readonly message: string };
-  /** Set on spans of a tool that `call_tool`/`for_each` called (`name@version`): not this graph's nodes. */
-  readonly tool?: string;
-}
+/** A node's span as the server reports it; `tool` is set on spans of a called tool, not this graph's nodes. */
+export type TraceSpan = ReportedSpan;
 
 export interface RunError {
   readonly code: string;
@@ -180,9 +170,11 @@ function decodeToolSummary(value: unknown): ToolSummary {
   };
 }
 
+/** A span, or undefined for a value that is not one (no node id, or a status no run reports). */
 function decodeSpan(value: unknown): TraceSpan | undefined {
   if (!isObj(value) || typeof value.nodeId !== "string") return undefined;
-  const status = value.status === "succeeded" || value.status === "failed" || value.status === "skipped" || value.status === "running" ? value.status : "succeeded";
+  const status = value.status;
+  if (status !== "succeeded" && status !== "failed" && status !== "skipped") return undefined;
   const error = isObj(value.error) ? { code: str(value.error.code), message: str(value.error.message) } : undefined;
   return {
     nodeId: value.nodeId,
@@ -198,7 +190,8 @@ function decodeSpan(value: unknown): TraceSpan | undefined {
   };
 }
 
-function decodeTrace(value: unknown): TraceSpan[] {
+/** The spans of a trace answer; values that are not spans are left out. */
+export function decodeTrace(value: unknown): TraceSpan[] {
   return arr(value).flatMap((s) => {
     const span = decodeSpan(s);
     return span ? [span] : [];

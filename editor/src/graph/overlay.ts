@@ -7,7 +7,8 @@ import type { SpanStatus } from "../api/client";
  * re-renders only the nodes whose decoration changed.
  */
 export interface RunMark {
-  readonly status: SpanStatus;
+  /** A finished node's span status, or "running" while a run is in flight (live-run.ts). */
+  readonly status: SpanStatus | "running";
   readonly durationMs?: number;
   readonly attempts?: number;
 }
