@@ -5,8 +5,8 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { openDatabase, type Database, type OpenDatabaseOptions } from "../../server/db/index";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { Database, OpenDatabaseOptions } from "../../server/db/index";
 import {
   createApiKey,
   createKeyVerifier,
@@ -28,7 +28,7 @@ import {
   loadMasterKey,
   masterKeyId,
 } from "../../server/secrets/index";
-import { databaseBackends, querySql } from "../support/databases";
+import { databaseBackends, freshDatabaseEachTest, querySql } from "../support/databases";
 
 function secretError(work: () => unknown): SecretError {
   try {
@@ -137,54 +137,45 @@ describe("master key", () => {
 });
 
 describe.each(databaseBackends())("keys and secrets on $provider", (backend) => {
-  let options: OpenDatabaseOptions & { readonly dataDir: string };
-  let db: Database;
-
-  beforeAll(() => backend.start());
-  afterAll(() => backend.stop());
-  beforeEach(async () => {
-    options = await backend.fresh();
-    db = await openDatabase(options);
-  });
-  afterEach(() => db.close());
+  const t = freshDatabaseEachTest(backend);
 
   it("creates a key shown once and stores only its hash and prefix", async () => {
-    const { key, apiKey } = await createApiKey(db, { name: "ci", scope: "invoke" });
+    const { key, apiKey } = await createApiKey(t.db, { name: "ci", scope: "invoke" });
     expect(apiKey).toMatchObject({ name: "ci", scope: "invoke", prefix: key.slice(0, 11), revokedAt: null });
-    expect(await db.apiKeys.findByHash(hashApiKey(key))).toEqual(apiKey);
-    expect(JSON.stringify(await db.apiKeys.list())).not.toContain(key);
+    expect(await t.db.apiKeys.findByHash(hashApiKey(key))).toEqual(apiKey);
+    expect(JSON.stringify(await t.db.apiKeys.list())).not.toContain(key);
   });
 
   it("verifies a valid key, refuses a wrong, malformed or revoked one", async () => {
-    const { key, apiKey } = await createApiKey(db, { name: "agent", scope: "invoke" });
-    const verified = await verifyApiKey(db, key);
+    const { key, apiKey } = await createApiKey(t.db, { name: "agent", scope: "invoke" });
+    const verified = await verifyApiKey(t.db, key);
     expect(verified).toMatchObject({ id: apiKey.id, scope: "invoke" });
     expect(verified?.lastUsedAt).toBeInstanceOf(Date);
-    expect((await db.apiKeys.get(apiKey.id))?.lastUsedAt).toBeInstanceOf(Date);
+    expect((await t.db.apiKeys.get(apiKey.id))?.lastUsedAt).toBeInstanceOf(Date);
 
-    expect(await verifyApiKey(db, generateApiKey().key)).toBeNull();
-    expect(await verifyApiKey(db, `${key.slice(0, -1)}${key.endsWith("A") ? "B" : "A"}`)).toBeNull();
-    expect(await verifyApiKey(db, "")).toBeNull();
-    expect(await verifyApiKey(db, "not a key")).toBeNull();
+    expect(await verifyApiKey(t.db, generateApiKey().key)).toBeNull();
+    expect(await verifyApiKey(t.db, `${key.slice(0, -1)}${key.endsWith("A") ? "B" : "A"}`)).toBeNull();
+    expect(await verifyApiKey(t.db, "")).toBeNull();
+    expect(await verifyApiKey(t.db, "not a key")).toBeNull();
 
-    expect((await revokeApiKey(db, apiKey.id))?.revokedAt).toBeInstanceOf(Date);
-    expect(await verifyApiKey(db, key)).toBeNull();
+    expect((await revokeApiKey(t.db, apiKey.id))?.revokedAt).toBeInstanceOf(Date);
+    expect(await verifyApiKey(t.db, key)).toBeNull();
   });
 
   it("caches verified keys briefly, forgets keys it revokes, and touches lastUsedAt sparingly", async () => {
     let clock = Date.parse("2026-03-01T00:00:00.000Z");
-    const verifier = createKeyVerifier(db, { cacheTtlMs: 5_000, touchIntervalMs: 60_000, now: () => clock });
-    const { key, apiKey } = await createApiKey(db, { name: "agent", scope: "admin" });
-    const other = await createApiKey(db, { name: "other", scope: "invoke" });
+    const verifier = createKeyVerifier(t.db, { cacheTtlMs: 5_000, touchIntervalMs: 60_000, now: () => clock });
+    const { key, apiKey } = await createApiKey(t.db, { name: "agent", scope: "admin" });
+    const other = await createApiKey(t.db, { name: "other", scope: "invoke" });
 
     expect((await verifier.verify(key))?.id).toBe(apiKey.id);
-    expect((await db.apiKeys.get(apiKey.id))?.lastUsedAt?.getTime()).toBe(clock);
+    expect((await t.db.apiKeys.get(apiKey.id))?.lastUsedAt?.getTime()).toBe(clock);
     clock += 1_000;
     expect((await verifier.verify(key))?.id).toBe(apiKey.id);
-    expect((await db.apiKeys.get(apiKey.id))?.lastUsedAt?.getTime()).toBe(clock - 1_000);
+    expect((await t.db.apiKeys.get(apiKey.id))?.lastUsedAt?.getTime()).toBe(clock - 1_000);
 
     // Revoked elsewhere (another process): still trusted until the cache entry expires.
-    await db.apiKeys.revoke(apiKey.id);
+    await t.db.apiKeys.revoke(apiKey.id);
     expect((await verifier.verify(key))?.id).toBe(apiKey.id);
     clock += 5_000;
     expect(await verifier.verify(key)).toBeNull();
@@ -196,17 +187,17 @@ describe.each(databaseBackends())("keys and secrets on $provider", (backend) => 
   });
 
   it("creates the first admin key once", async () => {
-    const first = await ensureAdminKey(db);
+    const first = await ensureAdminKey(t.db);
     expect(first?.apiKey.scope).toBe("admin");
-    expect(await ensureAdminKey(db)).toBeNull();
+    expect(await ensureAdminKey(t.db)).toBeNull();
     if (first === null) throw new Error("expected a key");
-    await db.apiKeys.revoke(first.apiKey.id);
-    expect((await ensureAdminKey(db))?.apiKey.scope).toBe("admin");
+    await t.db.apiKeys.revoke(first.apiKey.id);
+    expect((await ensureAdminKey(t.db))?.apiKey.scope).toBe("admin");
   });
 
   it("round-trips secrets, stores only ciphertext, lists names and deletes", async () => {
     const masterKey = randomBytes(32);
-    const secrets = createSecretStore(db, { masterKey });
+    const secrets = createSecretStore(t.db, { masterKey });
     await secrets.set("SHOP_TOKEN", "shop-plaintext-value-123");
     await secrets.set("OPENAI_API_KEY", "sk-plaintext-456");
     expect(await secrets.get("SHOP_TOKEN")).toBe("shop-plaintext-value-123");
@@ -214,13 +205,13 @@ describe.each(databaseBackends())("keys and secrets on $provider", (backend) => 
     expect(await secrets.has("SHOP_TOKEN")).toBe(true);
     expect((await secrets.list()).map((s) => s.name)).toEqual(["OPENAI_API_KEY", "SHOP_TOKEN"]);
 
-    const stored = await db.secrets.get("SHOP_TOKEN");
+    const stored = await t.db.secrets.get("SHOP_TOKEN");
     expect(stored?.value).toBeDefined();
     expect(stored?.value).not.toContain("shop-plaintext-value-123");
     expect(stored?.value.startsWith("v1.")).toBe(true);
 
     // Straight from the database, bypassing the repository: no plaintext anywhere in the table.
-    const raw = await rawSecretValues(db, options);
+    const raw = await rawSecretValues(t.db, t.options);
     expect(raw).toHaveLength(2);
     for (const value of raw) {
       expect(value).not.toContain("plaintext");
@@ -231,22 +222,22 @@ describe.each(databaseBackends())("keys and secrets on $provider", (backend) => 
     expect(await secrets.delete("SHOP_TOKEN")).toBe(true);
     expect(await secrets.get("SHOP_TOKEN")).toBeUndefined();
 
-    const otherKey = createSecretStore(db, { masterKey: randomBytes(32) });
+    const otherKey = createSecretStore(t.db, { masterKey: randomBytes(32) });
     expect((await secretErrorAsync(otherKey.get("OPENAI_API_KEY"))).code).toBe("wrong_key");
     expect((await secretErrorAsync(secrets.set("bad name", "x"))).code).toBe("invalid_name");
   });
 
   it("finds its master key the provider's way", async () => {
-    const secrets = createSecretStore(db, { env: {} });
+    const secrets = createSecretStore(t.db, { env: {} });
     if (backend.provider === "sqlite") {
       await secrets.set("A", "value");
-      expect(statSync(join(options.dataDir, "secret.key")).mode & 0o777).toBe(0o600);
-      expect(await createSecretStore(db, { env: {} }).get("A")).toBe("value");
+      expect(statSync(join(t.options.dataDir, "secret.key")).mode & 0o777).toBe(0o600);
+      expect(await createSecretStore(t.db, { env: {} }).get("A")).toBe("value");
     } else {
       expect((await secretErrorAsync(secrets.set("A", "value"))).code).toBe("secret_key_invalid");
       const env = { [SECRET_KEY_ENV]: randomBytes(32).toString("base64") };
-      await createSecretStore(db, { env }).set("A", "value");
-      expect(await createSecretStore(db, { env }).get("A")).toBe("value");
+      await createSecretStore(t.db, { env }).set("A", "value");
+      expect(await createSecretStore(t.db, { env }).get("A")).toBe("value");
     }
   });
 });

@@ -21,9 +21,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
-import { afterAll, beforeAll } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach } from "vitest";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
-import { resolveTarget, type DatabaseProvider, type OpenDatabaseOptions } from "../../server/db/index";
+import { openDatabase, resolveTarget, type Database, type DatabaseProvider, type OpenDatabaseOptions } from "../../server/db/index";
 import { startPostgres, type TestPostgres } from "./postgres";
 
 export interface DatabaseBackend {
@@ -104,6 +104,50 @@ export function sharedFreshDatabase(backend: DatabaseBackend): () => OpenDatabas
     if (options === undefined) throw new Error("the shared database exists only while the describe's tests run");
     return options;
   };
+}
+
+/** The current test's fresh database (freshDatabaseEachTest); a test may replace `db`, e.g. to reopen it. */
+export class FreshDatabase {
+  #options: (OpenDatabaseOptions & { readonly dataDir: string }) | undefined;
+  #db: Database | undefined;
+
+  get options(): OpenDatabaseOptions & { readonly dataDir: string } {
+    if (this.#options === undefined) throw new Error("the fresh database exists only while a test runs");
+    return this.#options;
+  }
+
+  get db(): Database {
+    if (this.#db === undefined) throw new Error("the fresh database exists only while a test runs");
+    return this.#db;
+  }
+
+  set db(db: Database) {
+    this.#db = db;
+  }
+
+  async open(backend: DatabaseBackend): Promise<void> {
+    this.#options = await backend.fresh();
+    this.#db = await openDatabase(this.#options);
+  }
+
+  async close(): Promise<void> {
+    await this.#db?.close();
+    this.#db = undefined;
+    this.#options = undefined;
+  }
+}
+
+/**
+ * Inside a `describe`: starts the backend before its tests, opens a fresh database before each
+ * test and closes it after, and stops the backend after them.
+ */
+export function freshDatabaseEachTest(backend: DatabaseBackend): FreshDatabase {
+  const fresh = new FreshDatabase();
+  beforeAll(() => backend.start());
+  afterAll(() => backend.stop());
+  beforeEach(() => fresh.open(backend));
+  afterEach(() => fresh.close());
+  return fresh;
 }
 
 // ---------------------------------------------------------------------------------------------
