@@ -2,7 +2,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { guardedFetch, ipv6Groups, isPrivateAddress, ssrfGuard, type AddressResolver } from "./ssrf";
+import { guardedFetch, ipv6Groups, isPrivateAddress, type AddressResolver } from "./ssrf";
 import { createContext, isToolError } from "./tool-runtime";
 
 describe("isPrivateAddress", () => {
@@ -27,32 +27,6 @@ describe("isPrivateAddress", () => {
     expect(ipv6Groups("::ffff:127.0.0.1")).toEqual([0, 0, 0, 0, 0, 0xffff, 0x7f00, 1]);
     expect(ipv6Groups("2001:db8::1")).toEqual([0x2001, 0xdb8, 0, 0, 0, 0, 0, 1]);
     expect(ipv6Groups("1:2:3:4:5:6:7:8:9")).toBeUndefined();
-  });
-});
-
-describe("ssrfGuard", () => {
-  const refused = async (guard: (url: URL) => Promise<void>, url: string): Promise<string | undefined> => {
-    try {
-      await guard(new URL(url));
-      return undefined;
-    } catch (error) {
-      return isToolError(error) ? error.code : String(error);
-    }
-  };
-
-  it("refuses every spelling of loopback a URL parser accepts, and says how to allow a host", async () => {
-    const guard = ssrfGuard(new Set());
-    for (const url of ["http://127.0.0.1/", "http://127.1/", "http://2130706433/", "http://0x7f000001/", "http://0177.0.0.1/", "http://[::1]/", "http://[::ffff:127.0.0.1]/", "http://[0:0:0:0:0:ffff:7f00:1]/", "http://localhost/"]) {
-      expect(await refused(guard, url), url).toBe("HOST_NOT_ALLOWED");
-    }
-    await expect(guard(new URL("http://127.0.0.1/"))).rejects.toThrow(/TOOLWRIGHT_ALLOW_HOSTS/);
-  });
-
-  it("lets allowed hosts and addresses through", async () => {
-    expect(await refused(ssrfGuard(new Set(["127.0.0.1"])), "http://127.0.0.1:8080/x")).toBeUndefined();
-    expect(await refused(ssrfGuard(new Set(["localhost"])), "http://localhost/")).toBeUndefined();
-    expect(await refused(ssrfGuard(new Set(["::1"])), "http://[::1]/")).toBeUndefined();
-    expect(await refused(ssrfGuard(new Set()), "http://8.8.8.8/")).toBeUndefined();
   });
 });
 
@@ -88,11 +62,39 @@ describe("guardedFetch (DNS rebinding)", () => {
     };
   };
 
-  it("connects only to the address it vetted: a name that rebinds to loopback after the check is refused at connect time", async () => {
+  /** The ToolError code a guarded fetch of `url` fails with, or undefined when it was answered. */
+  const refused = async (fetchImpl: typeof fetch, url: string): Promise<string | undefined> => {
+    try {
+      await fetchImpl(url);
+      return undefined;
+    } catch (error) {
+      return isToolError(error) ? error.code : String(error);
+    }
+  };
+
+  it("refuses every spelling of loopback a URL parser accepts before any byte is sent, and says how to allow a host", async () => {
+    const guarded = guardedFetch(new Set());
+    const before = requests;
+    const at = `:${String(port)}/`;
+    for (const host of ["127.0.0.1", "127.1", "2130706433", "0x7f000001", "0177.0.0.1", "[::1]", "[::ffff:127.0.0.1]", "[0:0:0:0:0:ffff:7f00:1]", "localhost"]) {
+      expect(await refused(guarded, `http://${host}${at}`), host).toBe("HOST_NOT_ALLOWED");
+    }
+    await expect(guarded(`http://127.0.0.1${at}`)).rejects.toThrow(/TOOLWRIGHT_ALLOW_HOSTS/);
+    expect(requests).toBe(before);
+  });
+
+  it("lets allowed hosts and addresses through", async () => {
+    const before = requests;
+    expect(await refused(guardedFetch(new Set(["127.0.0.1"])), `http://127.0.0.1:${String(port)}/x`)).toBeUndefined();
+    expect(await refused(guardedFetch(new Set(["localhost"]), () => Promise.resolve(["127.0.0.1"])), `http://localhost:${String(port)}/x`)).toBeUndefined();
+    expect(requests).toBe(before + 2);
+  });
+
+  it("connects only to the address it vetted: a name that rebinds to loopback after a first, public answer is refused at connect time", async () => {
     const resolve = rebinding();
     const url = `http://rebind.test:${String(port)}/secret`;
-    // The check alone is fooled: its lookup saw the public address.
-    await ssrfGuard(new Set(), resolve)(new URL(url));
+    // A check of the URL before the fetch would be fooled: its lookup would see the public address.
+    expect(await resolve("rebind.test")).toEqual(["93.184.216.34"]);
     const before = requests;
     const error: unknown = await guardedFetch(new Set(), resolve)(url).then(
       () => undefined,
@@ -105,7 +107,9 @@ describe("guardedFetch (DNS rebinding)", () => {
 
   it("refuses the rebinding through the http capability, before any byte reaches the private server", async () => {
     const resolve = rebinding();
-    const ctx = createContext({ checkUrl: ssrfGuard(new Set(), resolve), fetch: guardedFetch(new Set(), resolve) });
+    // The name's first, public answer went to an earlier lookup; the connection's own gets loopback.
+    await resolve("rebind.test");
+    const ctx = createContext({ fetch: guardedFetch(new Set(), resolve) });
     const before = requests;
     const error: unknown = await ctx.http({ method: "GET", url: `http://rebind.test:${String(port)}/secret`, responseType: "json" }, new AbortController().signal).then(
       () => undefined,

@@ -83,20 +83,6 @@ function bareHost(url: URL): string {
   return url.hostname.replace(/^\[|\]$/g, "").toLowerCase();
 }
 
-/**
- * An SSRF check of a URL: refuses hosts that resolve to a private, loopback or link-local
- * address unless allowed by TOOLWRIGHT_ALLOW_HOSTS. A check alone leaves a DNS-rebinding
- * window (fetch resolves the name again): the server and the CLI use {@link guardedFetch}.
- */
-export function ssrfGuard(allowed: ReadonlySet<string> = allowedHosts(), resolve: AddressResolver = systemResolver): (url: URL) => Promise<void> {
-  return async (url) => {
-    const host = bareHost(url);
-    if (allowed.has(host)) return;
-    const blocked = firstBlocked(host, isIP(host) === 0 ? await resolveAll(host, resolve) : [host], allowed);
-    if (blocked !== undefined) throw refusal(url.host, blocked);
-  };
-}
-
 async function resolveAll(host: string, resolve: AddressResolver): Promise<string[]> {
   try {
     return await resolve(host);

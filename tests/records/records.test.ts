@@ -8,7 +8,7 @@ import { loadRecords, RECORDS_DIR } from "../../compiler/records/load-records";
 import { parseRecord } from "../../compiler/records/parse-record";
 import type { RecordTestCase } from "../../compiler/records/record-schema";
 import { loadTool } from "../../runtime/loader";
-import { ssrfGuard } from "../../runtime/ssrf";
+import { guardedFetch } from "../../runtime/ssrf";
 import { createContext, invoke, isToolError, type CallToolRequest } from "../../runtime/tool-runtime";
 import { testCaseGraph } from "../../compiler/records/test-case-graph";
 import { startHttpFixture, startOpenAiFixture, type RunningServer } from "../support/fixture-servers";
@@ -84,7 +84,7 @@ describe.each(cases)("record test case %s", (_, testCase) => {
     const options = {
       secret: (name: string) => (name === "FIXTURE_TOKEN" ? "fixture-secret" : undefined),
       openai: { apiKey: "test-key", baseURL: llm.url },
-      checkUrl: ssrfGuard(new Set(["127.0.0.1"])),
+      fetch: guardedFetch(new Set(["127.0.0.1"])),
     };
     const callTool = async (request: CallToolRequest, signal: AbortSignal): Promise<unknown> => {
       const callee = tools.compiled(request.tool);
