@@ -29,7 +29,7 @@ import { invokeFastPath } from "./invoke-fast-path";
 import { createLogger, type Logger } from "./logging";
 import { createMetrics } from "./metrics";
 import { createRequestObserver } from "./request-observer";
-import { assignRequestId, requestIdOf } from "./request-state";
+import { assignRequestId } from "./request-state";
 import { createRunRecorder } from "./run-recorder";
 import { createRunner } from "./runner";
 import { createSecretSource } from "./secret-source";
@@ -108,14 +108,16 @@ export function createServer(options: ServerOptions): ToolwrightServer {
   const json = express.json({ limit: settings.bodyLimitBytes, strict: true, type: ["application/json", "application/*+json"] });
   // One limiter for every route, the fast path included: a key's requests count once.
   const rateLimit = perKeyRateLimit(settings.rateLimitPerMinute);
-  const invokerChecks = [authenticateRequest(keys, "invoke"), rateLimit];
-  const asAdmin: RequestHandler[] = [checksMiddleware(authenticateRequest(keys, "admin"), rateLimit), json];
+  const adminKey = authenticateRequest(keys, "admin");
+  const invokeKey = authenticateRequest(keys, "invoke");
+  const invokerChecks = [invokeKey, rateLimit];
+  const asAdmin: RequestHandler[] = [checksMiddleware(adminKey, rateLimit), json];
   const asInvoker: RequestHandler[] = [checksMiddleware(...invokerChecks), json];
   const metricsGuard: RequestHandler = settings.metricsPublic
     ? (_req, _res, next) => {
         next();
       }
-    : checksMiddleware(authenticateRequest(keys, "admin"));
+    : checksMiddleware(adminKey);
   const observer = createRequestObserver(logger, metrics);
   const invoke = invokeTool(deps);
   const fastPath = invokeFastPath({ observer, checks: invokerChecks, invoke, bodyLimitBytes: settings.bodyLimitBytes, logger });
@@ -131,12 +133,12 @@ export function createServer(options: ServerOptions): ToolwrightServer {
 
   // Invocations first: those the fast path leaves to Express then pass no other router. (No paths overlap.)
   app.use("/tools", ...asInvoker, openAiToolsRouter(deps), invokeRouter(deps, invoke));
-  app.use(systemRouter(deps, { metrics: metricsGuard, openapi: checksMiddleware(authenticateRequest(keys, "invoke")) }));
+  app.use(systemRouter(deps, { metrics: metricsGuard, openapi: checksMiddleware(invokeKey) }));
   app.use("/api", ...asAdmin, graphRouter(deps), toolsRouter(deps), versionsRouter(deps), runsRouter(deps), keysRouter(deps), secretsRouter(deps));
   app.use("/mcp", ...asInvoker, mcpRouter(deps));
   app.use(editorRouter(settings.editorDir));
   app.use(notFoundHandler);
-  app.use(errorHandler(logger, requestIdOf));
+  app.use(errorHandler(logger));
 
   let server: Server | undefined;
   let closing: Promise<void> | undefined;

@@ -8,6 +8,7 @@ import type { ErrorRequestHandler, RequestHandler } from "express";
 import type { Logger } from "pino";
 import { CompileTimeoutError } from "./compile-pool";
 import { isDatabaseError } from "./db/index";
+import { requestIdOf, requestPath } from "./request-state";
 import { sendJson } from "./send-json";
 
 export type ApiErrorCode =
@@ -52,7 +53,8 @@ export const badRequest = (code: ApiErrorCode, message: string, details?: Readon
 export const notFound = (message: string): ApiError => new ApiError(404, "NOT_FOUND", message);
 export const conflict = (code: ApiErrorCode, message: string, details?: Readonly<Record<string, unknown>>): ApiError => new ApiError(409, code, message, details);
 
-export const payloadTooLarge = (limitBytes: number): ApiError => new ApiError(413, "PAYLOAD_TOO_LARGE", "the request body is too large", { limit: limitBytes });
+export const payloadTooLarge = (limitBytes: number | undefined): ApiError =>
+  new ApiError(413, "PAYLOAD_TOO_LARGE", "the request body is too large", limitBytes === undefined ? undefined : { limit: limitBytes });
 
 /** The JSON body of an error response. */
 export function errorBody(error: ApiError): { error: Record<string, unknown> } {
@@ -70,7 +72,7 @@ function bodyParserError(error: unknown): ApiError | undefined {
     case "entity.parse.failed":
       return new ApiError(400, "INVALID_JSON", `the request body is not valid JSON: ${error.message}`);
     case "entity.too.large":
-      return "limit" in error && typeof error.limit === "number" ? payloadTooLarge(error.limit) : new ApiError(413, "PAYLOAD_TOO_LARGE", "the request body is too large");
+      return payloadTooLarge("limit" in error && typeof error.limit === "number" ? error.limit : undefined);
     case "encoding.unsupported":
     case "charset.unsupported":
       return new ApiError(415, "UNSUPPORTED_MEDIA_TYPE", error.message);
@@ -96,10 +98,10 @@ export function toApiError(error: unknown): ApiError {
  * Answers a request that failed with `error`, logging unexpected errors (with the request id).
  * False when the response had begun already, so nothing could be answered.
  */
-export function answerError(logger: Logger, requestIdOf: (req: IncomingMessage) => string, req: IncomingMessage, res: ServerResponse, error: unknown): boolean {
+export function answerError(logger: Logger, req: IncomingMessage, res: ServerResponse, error: unknown): boolean {
   const apiError = toApiError(error);
   if (apiError.status >= 500) {
-    logger.error({ err: error, requestId: requestIdOf(req), method: req.method, path: (req.url ?? "/").split("?")[0] }, "request failed");
+    logger.error({ err: error, requestId: requestIdOf(req), method: req.method, path: requestPath(req) }, "request failed");
   }
   if (res.headersSent) return false;
   sendError(res, apiError);
@@ -107,9 +109,9 @@ export function answerError(logger: Logger, requestIdOf: (req: IncomingMessage) 
 }
 
 /** The last middleware: answers JSON through answerError. */
-export function errorHandler(logger: Logger, requestIdOf: (req: IncomingMessage) => string): ErrorRequestHandler {
+export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error: unknown, req, res, next) => {
-    if (!answerError(logger, requestIdOf, req, res, error)) next(error);
+    if (!answerError(logger, req, res, error)) next(error);
   };
 }
 

@@ -59,7 +59,7 @@ export function invokeFastPath(parts: InvokeFastPathParts): FastPath {
       await invoke({ req, res, ref, body, query: parseQueryString(queryText) });
     } catch (error) {
       // An answer already under way cannot become an error answer: cut it, as Express does.
-      if (!answerError(logger, requestIdOf, req, res, error)) res.destroy();
+      if (!answerError(logger, req, res, error)) res.destroy();
     }
   };
 

@@ -29,10 +29,11 @@ export function readJsonBody(req: IncomingMessage, limitBytes: number): Promise<
         reject(fail);
         return;
       }
+      // In an event handler a throw would be uncaught: whatever parsing throws becomes the answer.
       try {
         resolve(parseStrictJson(Buffer.concat(chunks, size).toString("utf8")));
       } catch (error) {
-        reject(error instanceof ApiError ? error : new ApiError(500, "INTERNAL", "the request body could not be read"));
+        reject(error instanceof Error ? error : new Error(String(error)));
       }
     };
     const onData = (chunk: Buffer): void => {

@@ -7,7 +7,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Request, RequestHandler } from "express";
 import type { Logger } from "./logging";
 import type { Metrics } from "./metrics";
-import { callerOf, requestIdOf, requestStartedAt } from "./request-state";
+import { callerOf, requestIdOf, requestPath, requestStartedAt } from "./request-state";
 
 /** The matched route pattern ("/tools/:ref/invoke"), asked once the request is over. */
 export type RouteOf = () => string | undefined;
@@ -31,7 +31,7 @@ export function createRequestObserver(logger: Logger, metrics: Metrics): Request
   const lines = logger.child({}, { redact: { paths: [] } });
 
   const observe = (req: IncomingMessage, res: ServerResponse, routeOf: RouteOf): void => {
-    const path = (req.url ?? "/").split("?")[0] ?? "/";
+    const path = requestPath(req);
     const method = req.method ?? "GET";
     const done = (): void => {
       res.removeListener("finish", done);
